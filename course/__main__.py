@@ -1,0 +1,6 @@
+"""`python -m course ...`: see course/cli.py."""
+import sys
+
+from .cli import main
+
+sys.exit(main())

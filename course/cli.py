@@ -1,0 +1,55 @@
+"""The instructor's command line: `python -m course {release,grade,demo}`."""
+import argparse
+import sys
+
+from . import ROOT
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m course", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    rel = commands.add_parser("release", help="regenerate release/ from source/ with nbgrader")
+    rel.add_argument("assignments", nargs="*", help="default: every assignment in source/")
+    rel.add_argument("--check", action="store_true",
+                     help="regenerate into a temporary folder and fail if release/ differs")
+
+    grd = commands.add_parser("grade", help="autograde SUBMITTED/<student>/<assignment>/*.ipynb")
+    grd.add_argument("submitted", help="folder of submissions")
+    grd.add_argument("--out", help="write the gradebook, autograded copies, feedback and CSVs "
+                                   "here (default: the course folder itself)")
+    grd.add_argument("--assignment", action="append", dest="assignments", metavar="A",
+                     help="grade only this assignment (repeatable)")
+    grd.add_argument("--timeout", type=int, help="seconds per cell (default: nbgrader's 30)")
+
+    demo = commands.add_parser("demo", help="release, grade a sample cohort, show the results")
+    demo.add_argument("--out", default=str(ROOT / "demo-output"))
+
+    args = parser.parse_args(argv)
+    if args.command == "release":
+        from . import release
+        if args.check:
+            stale = release.check(args.assignments)
+            for path in stale:
+                print(f"out of date: {path}")
+            print("release/ is current" if not stale else
+                  "run `python -m course release` and commit the result")
+            return 1 if stale else 0
+        release.release(args.assignments)
+        print("release/ regenerated")
+        return 0
+    if args.command == "grade":
+        from .grade import grade
+        records = grade(args.submitted, out=args.out, names=args.assignments, timeout=args.timeout)
+        counts = {s: sum(r.status == s for r in records) for s in ("graded", "missing", "failed")}
+        print(", ".join(f"{n} {s}" for s, n in counts.items()) + f" ({len(records)} submissions)")
+        return 0
+    if args.command == "demo":
+        from . import demo
+        demo.run(args.out)
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

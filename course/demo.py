@@ -1,0 +1,114 @@
+"""The main job: release, build a sample cohort, grade it, and show what came out.
+
+The cohort has, for every assignment: a perfect student, one who submitted the release
+untouched, three students with typical mistakes from the wrong-answer corpus, a notebook
+that does not parse, an infinite loop, and a student who edited a test cell.
+"""
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+from . import ROOT, cohort, notebooks
+from .grade import grade
+from .release import assignments, release
+
+DEMO_TIMEOUT = 10  # seconds per cell: enough for every honest cell, short for the loops
+
+
+def sample_cohort(folder, assignment):
+    """Write the demo students' submissions of `assignment` under `folder`."""
+    for nb_name, release_nb in cohort.release_notebooks(assignment).items():
+        best = cohort.perfect(assignment, nb_name)
+        cases = cohort.load_cases(assignment)["CASES"]
+        mistakes = [c for c in cases if c["expect"] == "loses"
+                    and cohort.notebook_defining(assignment, c["cells"]) == nb_name]
+        picked = list({c["target"]: c for c in mistakes}.values())[:3]
+        first = next(c for c in best.cells if notebooks.nbgrader(c).get("solution"))
+        test = next(c for c in best.cells if notebooks.is_test(c))
+        students = {
+            "perfect": best,
+            "untouched": release_nb,
+            **{f"mistake-{c['name']}": cohort.substitute(best, c["cells"]) for c in picked},
+            "broken-syntax": _with_source(best, first, first.source + "\n    return (\n"),
+            "infinite-loop": _with_source(best, first, "while True:\n    pass\n"),
+            "edited-test": _with_source(best, test, "assert True  # all good, honest\n"),
+        }
+        for student, nb in students.items():
+            cohort.write_submission(folder, student, assignment, {nb_name: nb})
+
+
+def _with_source(nb, cell, source):
+    nb = notebooks.copy(nb)
+    next(c for c in nb.cells if c.get("id") == cell.get("id")).source = source
+    return nb
+
+
+def run(out=ROOT / "demo-output"):
+    out = Path(out)
+    print("Regenerating release/ from source/ ...")
+    release()
+    submitted = out / "submitted"
+    for assignment in assignments():
+        sample_cohort(submitted, assignment)
+    print(f"Grading the sample cohort in {submitted} ...")
+    grade(submitted, out=out / "course", timeout=DEMO_TIMEOUT, log=lambda line: None)
+    course = out / "course"
+    table = print_table(course)
+    plot = plot_distribution(course, out / "grade-distribution.png")
+    print(table)
+    print(f"grades:      {course / 'grades.csv'}\nsubmissions: {course / 'submissions.csv'}")
+    print(f"feedback:    {course / 'feedback'}/<student>/<assignment>/*.html")
+    print(f"plot:        {plot}")
+
+
+def function_points(grades_csv):
+    """{(assignment, student): {function: [points, max]}} from grades.csv, test cells summed
+    per graded function (test_J_b3 and test_J_b3_* both count for J_b3)."""
+    table = defaultdict(dict)
+    for row in csv.DictReader(open(grades_csv)):
+        function = row["grade_id"].removeprefix("test_").split("_")
+        name = "_".join(function[:2]) if len(function) > 1 else function[0]
+        cell = table[(row["assignment"], row["student"])].setdefault(name, [0.0, 0.0])
+        cell[0] += float(row["points"])
+        cell[1] += float(row["max_points"])
+    return table
+
+
+def print_table(course):
+    """Return the student x graded-function table as text, with each status and message."""
+    points = function_points(course / "grades.csv")
+    statuses = {(r["assignment"], r["student"]): r for r in csv.DictReader(open(course / "submissions.csv"))}
+    lines = []
+    for assignment in sorted({a for a, _ in points}):
+        students = sorted(s for a, s in points if a == assignment)
+        functions = list(points[(assignment, students[0])])
+        width = max(len(s) for s in students) + 2
+        lines.append(f"\n{assignment}\n" + "student".ljust(width)
+                     + "".join(f.rjust(8) for f in functions) + "   total  status")
+        for student in students:
+            cells = points[(assignment, student)]
+            row = statuses[(assignment, student)]
+            lines.append(student.ljust(width)
+                         + "".join(f"{cells[f][0]:g}/{cells[f][1]:g}".rjust(8) for f in functions)
+                         + f"{row['score']:>5}/{row['max_score']:<3} {row['status']}: {row['message'][:70]}")
+    return "\n".join(lines)
+
+
+def plot_distribution(course, path):
+    """Draw a histogram of total scores per assignment into `path` (PNG)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = list(csv.DictReader(open(course / "submissions.csv")))
+    names = sorted({r["assignment"] for r in rows})
+    figure, axes = plt.subplots(1, len(names), figsize=(5 * len(names), 3.5), squeeze=False)
+    for ax, name in zip(axes[0], names):
+        scores = [float(r["score"]) for r in rows if r["assignment"] == name]
+        top = max(float(r["max_score"]) for r in rows if r["assignment"] == name)
+        ax.hist(scores, bins=range(int(top) + 2), align="left", rwidth=0.8, color="tab:blue")
+        ax.set(title=name, xlabel=f"score (out of {top:g})", ylabel="students")
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path

@@ -1,0 +1,79 @@
+"""One place that builds nbgrader's configuration and API object for a course folder.
+
+The release and grading commands run nbgrader in-process (its CLI costs about 3 s of start-up
+per call). They read the course's `nbgrader_config.py`, point nbgrader at the folder they work
+in, and add the grader's own settings: robust execution and feedback without hidden tests.
+"""
+import logging
+import os
+import sys
+import warnings
+from pathlib import Path
+
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+from . import ROOT, SOURCE
+
+
+def course_config(root=ROOT, db=None, release_dir=None, submitted_dir=None, timeout=None):
+    """Return the nbgrader Config of the course, rooted at `root`.
+
+    db: the gradebook file (default `root/gradebook.db`); release_dir: where generated student
+    versions go (default `root/release`); submitted_dir: where autograde reads submissions
+    (default `root/submitted`); timeout: seconds per cell when grading.
+    """
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    root = Path(root).resolve()
+    config.CourseDirectory.root = str(root)
+    config.CourseDirectory.source_directory = str(SOURCE)  # the instructor's copy, read in place
+    config.CourseDirectory.db_url = f"sqlite:///{Path(db or root / 'gradebook.db').resolve()}"
+    if release_dir:
+        config.CourseDirectory.release_directory = str(Path(release_dir).resolve())
+    if submitted_dir:
+        config.CourseDirectory.submitted_directory = str(Path(submitted_dir).resolve())
+    grading = Config()
+    grading.Autograde.autograde_preprocessors = _with_robust_execute()
+    grading.GenerateFeedback.preprocessors = _feedback_without_hidden_tests()
+    if timeout:
+        grading.Execute.timeout = int(timeout)
+    config.merge(grading)
+    return config
+
+
+def nbgrader_api(config):
+    """Return an NbGraderAPI for `config`, quiet unless something goes wrong."""
+    _put_venv_on_path()
+    from sqlalchemy.exc import SAWarning
+    # nbgrader's gradebook triggers harmless "not in session" autoflush warnings.
+    warnings.filterwarnings("ignore", category=SAWarning)
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    api.log.setLevel(logging.ERROR)
+    return api
+
+
+def _with_robust_execute():
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import Execute
+
+    from .execute import RobustExecute
+    return [RobustExecute if step is Execute else step
+            for step in Autograde.class_traits()["autograde_preprocessors"].default()]
+
+
+def _feedback_without_hidden_tests():
+    from nbgrader.converters import GenerateFeedback
+    from nbgrader.preprocessors import ClearHiddenTests
+    from .redact import RedactTestTracebacks
+    return list(GenerateFeedback.class_traits()["preprocessors"].default()) + [
+        ClearHiddenTests, RedactTestTracebacks]
+
+
+def _put_venv_on_path():
+    """nbgrader's gradebook runs the `alembic` found on PATH: make it this interpreter's."""
+    scripts = str(Path(sys.executable).parent)
+    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")

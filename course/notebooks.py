@@ -1,0 +1,73 @@
+"""Reading, writing and naming notebook cells, the way every course command needs them."""
+import json
+import re
+from pathlib import Path
+
+import nbformat
+
+
+def read(path):
+    """Return the notebook at `path` as nbformat version 4 (older versions are upgraded)."""
+    return nbformat.read(str(path), as_version=4)
+
+
+def write(nb, path):
+    """Write `nb` to `path` in nbformat's canonical layout."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(path))
+
+
+def copy(nb):
+    """Return a deep copy of `nb` that can be changed freely."""
+    return nbformat.from_dict(json.loads(json.dumps(nb)))
+
+
+def nbgrader(cell):
+    """Return the nbgrader metadata of `cell` ({} for a plain cell)."""
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def grade_id(cell):
+    return nbgrader(cell).get("grade_id")
+
+
+def is_test(cell):
+    """True for an autograded test cell."""
+    meta = nbgrader(cell)
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def defined_names(cell):
+    """Return the names of the functions and classes that a code cell defines at top level."""
+    if cell.get("cell_type") != "code":
+        return []
+    return re.findall(r"^(?:def|class)\s+(\w+)", cell.get("source", ""), re.M)
+
+
+def defines(cell, name):
+    """True for the cell a student edits to define `name`: its answer cell, or an editable
+    plain code cell (a worked example) whose `def` line defines it."""
+    meta = nbgrader(cell)
+    if cell.get("cell_type") != "code":
+        return False
+    if meta.get("solution"):
+        return meta.get("grade_id") == name
+    if meta.get("grade") or meta.get("locked"):
+        return False
+    return name in defined_names(cell)
+
+
+def label(cell):
+    """A short name for a cell in messages: its grade_id, the function it defines, or its id."""
+    names = defined_names(cell)
+    return grade_id(cell) or (names[0] if names else None) or cell.get("id") or "a cell"
+
+
+def cells_by_grade_id(nb):
+    return {grade_id(c): c for c in nb.cells if grade_id(c)}
+
+
+def is_clean(nb):
+    """True when no code cell stores outputs or an execution count."""
+    return not any(c.get("outputs") or c.get("execution_count")
+                   for c in nb.cells if c.cell_type == "code")

@@ -1,0 +1,175 @@
+"""The answer key of 03-backprop, against the corpus of student answers, in process (no kernel).
+
+Each case of tests/corpus/backprop.py is run the way the grader would see it: the source
+notebook's setup, network and reference-solution cells are executed in a fresh namespace and
+the case's cells replace the functions they define. Then the key must fail on a wrong answer's
+target, with a message that names the mistake, and pass everything else; the notebook's own
+test cells (public and hidden parts) must fail for the target only.
+"""
+import json
+import re
+import runpy
+import sys
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSIGNMENT = ROOT / "source" / "03-backprop"
+NOTEBOOK = ASSIGNMENT / "backprop.ipynb"
+for folder in (ROOT, ASSIGNMENT):  # `course` and the assignment's `readonly` package
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+from course import checking  # noqa: E402
+from course.keys import backprop as key  # noqa: E402
+
+CORPUS = runpy.run_path(str(ROOT / "tests" / "corpus" / "backprop.py"))
+CASES = CORPUS["CASES"]
+CELLS = {cell["id"]: "".join(cell["source"]) for cell in json.loads(NOTEBOOK.read_text())["cells"]}
+DEFINITIONS = ("setup", "network") + key.FUNCTIONS
+
+# What the failure message of each wrong answer must say (a regular expression).
+MISTAKE = {
+    "w3_not_averaged": r"N times too large",
+    "w3_wrong_activation": r"a2\.T, not a1\.T",
+    "w3_sigma_prime_of_a": r"evaluated at the activations a3",
+    "w3_no_sigma_prime": r"d_sigma\(z3\) is missing",
+    "w3_wrong_sign": r"wrong sign",
+    "b3_not_summed": r"shape \(2, 40\).*sum delta3 over the examples",
+    "b3_summed_over_neurons": r"shape \(1, 40\).*sum delta3 over the examples",
+    "b3_no_keepdims": r"shape \(2,\).*keepdims=True",
+    "b3_missing_two": r"factor 2 is missing",
+    "b3_sigma_prime_of_a": r"evaluated at the activations a3",
+    "w2_no_transpose": r"W3 is not transposed",
+    "w2_sigma_prime_of_z3": r"uses d_sigma\(z3\) where layer 2 needs d_sigma\(z2\)",
+    "w2_drops_sigma_prime_3": r"d_sigma\(z3\) is missing",
+    "w2_not_averaged": r"N times too large",
+    "b2_summed_over_neurons": r"shape \(1, 40\).*sum delta2 over the examples",
+    "b2_drops_sigma_prime_2": r"d_sigma\(z2\) is missing",
+    "b2_sigma_prime_of_a2": r"evaluated at the activations a2",
+    "b2_missing_two": r"factor 2 is missing",
+    "w1_wrong_activation": r"shape \(6, 6\).*a0\.T",
+    "w1_no_transpose": r"W2 is not transposed",
+    "w1_sigma_prime_of_z2": r"uses d_sigma\(z2\) where layer 1 needs d_sigma\(z1\)",
+    "w1_wrong_sign": r"wrong sign",
+    "w1_not_averaged": r"N times too large",
+    "b1_not_summed": r"shape \(6, 40\).*sum delta1 over the examples",
+    "b1_drops_sigma_prime_1": r"d_sigma\(z1\) is missing",
+    "b1_sigma_prime_of_a1": r"evaluated at the activations a1",
+    "b1_averaged_twice": r"divided by N twice",
+}
+
+
+def notebook_namespace(replacements=None):
+    """Return the globals of the source notebook after its definitions, with cells replaced."""
+    ns = {"__name__": "__main__"}
+    for cell_id in DEFINITIONS:
+        exec(CELLS[cell_id], ns)
+    for source in (replacements or {}).values():
+        exec(source, ns)
+    return ns
+
+
+def run_test_cell(function, ns):
+    """Run the notebook's test cell of `function`; return None if it passes, else the message."""
+    try:
+        exec(CELLS["test_" + function], ns)
+    except AssertionError as failure:
+        return str(failure)
+    return None
+
+
+def key_failure(function, ns):
+    """Return the message of key.check(function, ns), or None if it passes."""
+    try:
+        key.check(function, ns)
+    except checking.CheckFailure as failure:
+        return str(failure)
+    return None
+
+
+def test_corpus_is_complete():
+    names = [case["name"] for case in CASES]
+    assert len(names) == len(set(names)), "case names must be unique"
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", name) for name in names)
+    assert CORPUS["FUNCTIONS"] == list(key.FUNCTIONS) and CORPUS["DEPENDS"] == {}
+    for function in key.FUNCTIONS:
+        wrong = [c for c in CASES if c["expect"] == "loses" and c["target"] == function]
+        assert len(wrong) >= 3, f"fewer than three typical mistakes for {function}"
+        assert all(list(c["cells"]) == [function] for c in wrong)
+    assert len([c for c in CASES if c["expect"] == "full"]) >= 5
+    assert set(MISTAKE) == {c["name"] for c in CASES if c["expect"] == "loses"}
+
+
+def test_reference_solutions_pass_key_and_test_cells():
+    ns = notebook_namespace()
+    for function in key.FUNCTIONS:
+        assert key_failure(function, ns) is None
+        assert run_test_cell(function, ns) is None
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "loses"],
+                         ids=lambda case: case["name"])
+def test_mistake_loses_only_its_target(case):
+    ns = notebook_namespace(case["cells"])
+    target = case["target"]
+    message = key_failure(target, ns)
+    assert message is not None, f"the key accepts {case['name']}"
+    assert re.search(MISTAKE[case["name"]], message, re.S), message
+    assert run_test_cell(target, ns) is not None, "the test cell accepts the mistake"
+    for function in key.FUNCTIONS:
+        if function != target:
+            assert key_failure(function, ns) is None, function
+            assert run_test_cell(function, ns) is None, function
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "full"],
+                         ids=lambda case: case["name"])
+def test_other_correct_styles_keep_full_marks(case):
+    ns = notebook_namespace(case["cells"])
+    for function in key.FUNCTIONS:
+        assert key_failure(function, ns) is None, function
+        assert run_test_cell(function, ns) is None, function
+
+
+@pytest.mark.parametrize("function", key.FUNCTIONS)
+def test_stubs_fail(function):
+    stub = f"def {function}(x, y):\n    raise NotImplementedError()\n"
+    assert "not implemented yet" in key_failure(function, notebook_namespace({function: stub}))
+    zeros = f"def {function}(x, y):\n    return np.zeros_like({function[2:]})\n"
+    assert key_failure(function, notebook_namespace({function: zeros})) is not None
+
+
+def test_key_restores_the_notebook_weights():
+    ns = notebook_namespace()
+    ns["reset_network"](random=np.random.RandomState(0))
+    before = {p: ns[p] for p in key.PARAMETERS}
+    key.check("J_W1", ns)
+    broken = notebook_namespace({"J_b2": "def J_b2(x, y):\n    return b2\n"})
+    broken_before = {p: broken.get(p) for p in key.PARAMETERS}
+    with pytest.raises(checking.CheckFailure):
+        key.check("J_b2", broken)
+    assert all(ns[p] is before[p] for p in key.PARAMETERS)
+    assert all(broken.get(p) is broken_before[p] for p in key.PARAMETERS)
+
+
+@pytest.mark.parametrize("case", key.CASES)
+def test_key_backward_pass_matches_its_own_cost(case):
+    params, x, y = key.random_case(*case)
+    jacobians = key.backward(params, x, y)
+    for function in key.FUNCTIONS:
+        numeric = checking.central_difference(lambda: key.cost(params, x, y),
+                                              params[function[2:]])
+        assert checking.relative_error(jacobians[function], numeric) < 1e-7
+
+
+def test_key_forward_pass_agrees_with_the_notebook():
+    ns = notebook_namespace()
+    params, x, y = key.random_case(*key.CASES[0])
+    ns.update(params)
+    assert np.isclose(ns["cost"](x, y), key.cost(params, x, y), rtol=1e-12)
