@@ -6,10 +6,13 @@ missing, is not a notebook, loops, or kills its kernel: such problems cost that 
 points they break and are named in its message; they never stop the batch.
 """
 import csv
+import multiprocessing
 import os
 import re
 import shutil
+import sqlite3
 import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,12 +41,13 @@ class Submission:
                     score=_number(score), max_score=_number(sum(tests.values())), message=message)
 
 
-def grade(submitted, out=None, names=None, timeout=None, log=print):
+def grade(submitted, out=None, names=None, timeout=None, jobs=None, log=print):
     """Grade every submission under `submitted`; write the CSVs and feedback into `out`.
 
     out: the course folder to work in (default: the repository itself, as nbgrader would).
     names: the assignments to grade (default: every assignment folder found in `submitted`).
-    Returns the list of Submission records.
+    jobs: submissions graded at once, each in its own worker process (default: one per core).
+    Returns the list of Submission records, in the order of submissions.csv.
     """
     submitted, root = Path(submitted).resolve(), Path(out or ROOT).resolve()
     root.mkdir(parents=True, exist_ok=True)
@@ -55,30 +59,87 @@ def grade(submitted, out=None, names=None, timeout=None, log=print):
         raise SystemExit(f"unknown assignment(s): {', '.join(sorted(unknown))}; "
                          f"known: {', '.join(course_assignments())}")
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    records, grade_rows = [], []
     with tempfile.TemporaryDirectory() as scratch:
-        release_dir, copies = Path(scratch) / "release", Path(scratch) / "submitted"
-        api = nbgrader_api(course_config(root, release_dir=release_dir, submitted_dir=copies,
-                                         timeout=timeout))
-        for name in names:
-            result = api.generate_assignment(name, force=True)
-            if not result["success"]:
-                raise RuntimeError(f"could not register {name}: {result.get('error')}")
-            masters = {p.stem: notebooks.read(p) for p in sorted((release_dir / name).glob("*.ipynb"))}
-            tests = _test_points(masters)
-            for student in students:
-                log(f"grading {student}/{name}")
-                work = copies / student / name
-                _mirror(submitted / student / name, work)
-                record = _grade_one(api, root, work, student, name, masters)
-                records.append((record, tests))
-                grade_rows += [dict(student=student, assignment=name, notebook=nb, grade_id=gid,
-                                    points=_number(record.scores.get((nb, gid), 0.0)),
-                                    max_points=_number(points))
-                               for (nb, gid), points in tests.items()]
+        settings = dict(root=root, release_dir=Path(scratch) / "release",
+                        submitted_dir=Path(scratch) / "submitted", timeout=timeout)
+        api = nbgrader_api(course_config(**settings))
+        masters = {name: _register(api, name, settings["release_dir"]) for name in names}
+        _allow_concurrent_writers(api.coursedir.db_url)
+        tasks = [(name, student) for name in names for student in students]
+        for name, student in tasks:
+            _mirror(submitted / student / name, settings["submitted_dir"] / student / name)
+        done = _run(tasks, masters, settings, api, jobs or os.cpu_count() or 1, log)
+    records, grade_rows = [], []
+    for name, student in tasks:
+        record, tests = done[(name, student)], _test_points(masters[name])
+        records.append(record)
+        grade_rows += [dict(student=student, assignment=name, notebook=nb, grade_id=gid,
+                            points=_number(record.scores.get((nb, gid), 0.0)),
+                            max_points=_number(points))
+                       for (nb, gid), points in tests.items()]
     _write_csv(root / "grades.csv", GRADES_COLUMNS, grade_rows)
-    _write_csv(root / "submissions.csv", SUBMISSIONS_COLUMNS, [r.row(t) for r, t in records])
-    return [r for r, _ in records]
+    _write_csv(root / "submissions.csv", SUBMISSIONS_COLUMNS,
+               [r.row(_test_points(masters[r.assignment])) for r in records])
+    return records
+
+
+def _register(api, name, release_dir):
+    """Put the assignment in the gradebook (nbgrader needs its cells); return its notebooks."""
+    result = api.generate_assignment(name, force=True)
+    if not result["success"]:
+        raise RuntimeError(f"could not register {name}: {result.get('error')}")
+    return {p.stem: notebooks.read(p) for p in sorted((release_dir / name).glob("*.ipynb"))}
+
+
+def _allow_concurrent_writers(db_url):
+    """Switch the SQLite gradebook to write-ahead logging, so that workers do not lock readers."""
+    if db_url.startswith("sqlite:///"):
+        with sqlite3.connect(db_url.removeprefix("sqlite:///")) as db:
+            db.execute("PRAGMA journal_mode=WAL")
+
+
+def _run(tasks, masters, settings, api, jobs, log):
+    """Grade each (assignment, student); {task: Submission}. Serial in this process for one
+    job, else in `jobs` worker processes, each with its own nbgrader (and so its own kernels)."""
+    done = {}
+    if jobs <= 1 or len(tasks) <= 1:
+        for name, student in tasks:
+            log(f"grading {student}/{name}")
+            done[(name, student)] = _grade_task(api, settings, name, student, masters[name])
+        return done
+    context = multiprocessing.get_context("spawn")  # no forked copies of zmq or asyncio state
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                             initargs=(settings,)) as pool:
+        futures = {pool.submit(_worker_task, name, student, masters[name]): (name, student)
+                   for name, student in tasks}
+        for future in as_completed(futures):
+            name, student = futures[future]
+            try:
+                done[(name, student)] = future.result()
+            except Exception as error:  # a worker that died takes only its submission down
+                record = Submission(student, name, status="failed")
+                record.problems.append(f"the grader failed on it: {type(error).__name__}: {error}")
+                done[(name, student)] = record
+            log(f"graded {student}/{name}")
+    return done
+
+
+_WORKER_API = None
+
+
+def _start_worker(settings):
+    global _WORKER_API
+    _WORKER_API = (nbgrader_api(course_config(**settings)), settings)
+
+
+def _worker_task(name, student, masters):
+    api, settings = _WORKER_API
+    return _grade_task(api, settings, name, student, masters)
+
+
+def _grade_task(api, settings, name, student, masters):
+    work = Path(settings["submitted_dir"]) / student / name
+    return _grade_one(api, Path(settings["root"]), work, student, name, masters)
 
 
 def _grade_one(api, root, work, student, name, masters):

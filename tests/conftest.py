@@ -71,28 +71,33 @@ def broken_submissions(assignment, nb_name):
     }
 
 
-def build_cohort(folder):
-    """Write the whole test cohort under `folder`; return its Cases."""
+def build_cohort(folder=None):
+    """Return the Cases of the whole test cohort, writing its submissions under `folder`
+    (nothing is written without one)."""
     cases = []
+    def write(student, assignment, notebooks_by_name):
+        if folder is not None:
+            cohort.write_submission(folder, student, assignment, notebooks_by_name)
     for assignment in assignments():
         spec = cohort.load_cases(assignment)
         depends = spec.get("DEPENDS", {})
         for nb_name, release_nb in cohort.release_notebooks(assignment).items():
-            cohort.write_submission(folder, "perfect", assignment, {nb_name: cohort.perfect(assignment, nb_name)})
-            cohort.write_submission(folder, "untouched", assignment, {nb_name: release_nb})
+            write("perfect", assignment, {nb_name: cohort.perfect(assignment, nb_name)})
+            write("untouched", assignment, {nb_name: release_nb})
             for student, (nb, case) in broken_submissions(assignment, nb_name).items():
-                cohort.write_submission(folder, student, assignment, {nb_name: nb} if nb else {})
+                write(student, assignment, {nb_name: nb} if nb else {})
                 cases.append(case)
         cases += [Case("perfect", assignment, "full"), Case("untouched", assignment, "untouched")]
         for c in spec["CASES"]:
             nb_name = cohort.notebook_defining(assignment, c["cells"])
             student = f"case-{c['name']}"
             nb = cohort.substitute(cohort.perfect(assignment, nb_name), c["cells"])
-            cohort.write_submission(folder, student, assignment, {nb_name: nb})
+            write(student, assignment, {nb_name: nb})
             cases.append(Case(student, assignment, c["expect"], c.get("target", ""),
                               message=c.get("status_matches", ""),
                               depends=[f for f, callees in depends.items() if c.get("target") in callees]))
-    (folder / "absent").mkdir()  # a student who handed in nothing at all
+    if folder is not None:
+        (folder / "absent").mkdir()  # a student who handed in nothing at all
     cases += [Case("absent", a, "zero", status="missing", message="no submission") for a in assignments()]
     return cases
 
