@@ -55,9 +55,10 @@ def load_cases(assignment):
     return runpy.run_path(str(CORPUS / f"{assignment.split('-', 1)[-1]}.py"))
 
 
-def write_submission(folder, student, assignment, notebooks_by_name):
+def write_submission(folder, student, assignment, notebooks_by_name, extra_files=None):
     """Lay out one submission as folder/<student>/<assignment>/: the release files plus the
-    given notebooks ({name: notebook}, or {name: text} for a file that is not a notebook)."""
+    given notebooks ({name: notebook}, or {name: text} for a file that is not a notebook)
+    and any extra files ({relative path: text})."""
     target = Path(folder) / student / assignment
     if target.exists():
         shutil.rmtree(target)
@@ -68,4 +69,7 @@ def write_submission(folder, student, assignment, notebooks_by_name):
             path.write_text(nb)
         else:
             notebooks.write(nb, path)
+    for relative, text in (extra_files or {}).items():
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        (target / relative).write_text(text)
     return target

@@ -16,7 +16,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import ROOT, notebooks
+import nbformat
+
+from . import ROOT, SOURCE, notebooks
 from .execute import KERNEL_DIED, TIMEOUT
 from .nbgrader_setup import course_config, nbgrader_api
 from .release import assignments as course_assignments
@@ -183,6 +185,7 @@ def _prepare(work, masters, record):
             continue
         try:
             nb = notebooks.read(path)
+            nbformat.validate(nb)
         except Exception as error:
             record.status = "failed"
             record.problems.append(f"{nb_name}.ipynb is not a valid notebook "
@@ -192,7 +195,29 @@ def _prepare(work, masters, record):
         record.problems += _tampering(nb, master)
         notebooks.write(nb, path)  # canonical nbformat 4, whatever version was submitted
         ready.append(nb_name)
+    extras = _remove_extra_files(work, {f"{m}.ipynb" for m in masters})
+    if extras:
+        record.problems.append(f"ignored files that are not part of the assignment: {', '.join(extras)}")
     return ready
+
+
+def _remove_extra_files(work, keep):
+    """Delete everything but the expected notebooks: helper modules and data come from the
+    instructor's copy, and a student's `numpy.py` must not shadow the real one. Returns the
+    names removed that the release does not have either."""
+    removed = []
+    for path in sorted(work.rglob("*"), reverse=True):
+        relative = path.relative_to(work).as_posix()
+        if relative in keep:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            if not any(path.iterdir()):
+                path.rmdir()
+            continue
+        path.unlink()
+        if "__pycache__" not in relative and not (SOURCE / work.name / relative).exists():
+            removed.append(relative)
+    return sorted(removed)
 
 
 def _tampering(nb, master):
@@ -277,4 +302,4 @@ def _number(value):
 
 def _last_line(text, default="unknown error"):
     lines = [line for line in str(text or "").strip().splitlines() if line.strip()]
-    return lines[-1][:200] if lines else default
+    return lines[-1][:300] if lines else default

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 
+import nbformat
 import pytest
 
 from course import ROOT, cohort, notebooks
@@ -68,16 +69,26 @@ def broken_submissions(assignment, nb_name):
                                        message=f"{nb_name}.ipynb is missing")),
         "bad-not-json": ("this is not a notebook\n", case("not-json", expect="zero", status="failed",
                                                           message="not a valid notebook")),
+        "bad-shadow-numpy": (best, case("shadow-numpy", expect="full", message="ignored files .*numpy.py")),
+        "bad-tampered-helper": (best, case("tampered-helper", expect="full")),
+        "bad-old-nbformat": (nbformat.writes(nbformat.convert(best, 3)), case("old-nbformat", expect="full")),
     }
+
+
+# Files some broken submissions add: a module that would shadow numpy, a rewritten helper.
+EXTRA_FILES = {
+    "bad-shadow-numpy": {"numpy.py": "raise ImportError('a student numpy.py was imported')\n"},
+    "bad-tampered-helper": {"readonly/checking.py": "raise ImportError('a student checking.py was imported')\n"},
+}
 
 
 def build_cohort(folder=None):
     """Return the Cases of the whole test cohort, writing its submissions under `folder`
     (nothing is written without one)."""
     cases = []
-    def write(student, assignment, notebooks_by_name):
+    def write(student, assignment, notebooks_by_name, extra_files=None):
         if folder is not None:
-            cohort.write_submission(folder, student, assignment, notebooks_by_name)
+            cohort.write_submission(folder, student, assignment, notebooks_by_name, extra_files)
     for assignment in assignments():
         spec = cohort.load_cases(assignment)
         depends = spec.get("DEPENDS", {})
@@ -85,7 +96,7 @@ def build_cohort(folder=None):
             write("perfect", assignment, {nb_name: cohort.perfect(assignment, nb_name)})
             write("untouched", assignment, {nb_name: release_nb})
             for student, (nb, case) in broken_submissions(assignment, nb_name).items():
-                write(student, assignment, {nb_name: nb} if nb else {})
+                write(student, assignment, {nb_name: nb} if nb else {}, EXTRA_FILES.get(student))
                 cases.append(case)
         cases += [Case("perfect", assignment, "full"), Case("untouched", assignment, "untouched")]
         for c in spec["CASES"]:
