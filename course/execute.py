@@ -49,11 +49,11 @@ class RobustExecute(Execute):
         try:
             cell = self.execute_cell(cell, index, store_history=True)
         except CellTimeoutError:
-            self._abandon(cell, TIMEOUT, f"the cell ran past the {self.timeout} s limit "
-                          "(an infinite loop?) and was stopped; the kernel was restarted")
+            self._abandon(cell, TIMEOUT, f"timed out: the cell ran past the {self.timeout} s time "
+                          "limit (an infinite loop?) and was stopped; the kernel was restarted")
         except DeadKernelError:
             self._abandon(cell, KERNEL_DIED, "the kernel died while running this cell "
-                          "(os._exit, a crash, or too much memory); the kernel was restarted")
+                          "(os._exit, a crash, or out of memory); the kernel was restarted")
         else:
             self._ran_ok.append(index)
         return cell, resources

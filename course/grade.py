@@ -188,7 +188,7 @@ def _prepare(work, masters, record):
             nbformat.validate(nb)
         except Exception as error:
             record.status = "failed"
-            record.problems.append(f"{nb_name}.ipynb is not a valid notebook "
+            record.problems.append(f"{nb_name}.ipynb is not a notebook, or an invalid one "
                                    f"({type(error).__name__}: {_last_line(str(error))}): scored 0")
             path.unlink()
             continue
@@ -230,7 +230,7 @@ def _tampering(nb, master):
         if gid not in mine:
             problems.append(f"test cell {gid} was deleted: scored 0")
         elif mine[gid].get("source") != cell.get("source"):
-            problems.append(f"test cell {gid} was edited: graded with the original test")
+            problems.append(f"test cell {gid} was edited: the original test was restored and used")
     return problems
 
 
