@@ -3,7 +3,9 @@
 Every public and hidden test of the course calls these functions instead of writing its own
 asserts, so a stricter grader changes this one module. Each check raises `CheckFailure`, an
 `AssertionError` whose message names the quantity, what was expected and, where a known
-mistake explains the difference, which mistake it was.
+mistake explains the difference, which mistake it was. The verdict checks (check_close,
+check_gradient, check_scalar) return None: a test cell that ends with one displays nothing,
+and nbgrader, which reads a number displayed by a test cell as partial credit, sees none.
 
 Assignments ship a generated copy of this file as `readonly/checking.py` (see
 `python -m course release`); this file is the one to edit.
@@ -118,12 +120,12 @@ def diagnose(got, expected, mistakes=()):
 
 def check_close(what, got, expected, rtol=1e-6, mistakes=(), hint=""):
     """Fail unless `got` equals `expected` to relative error `rtol`; name the mistake if known."""
-    return _compare(what, got, expected, rtol, mistakes, hint, "the expected value")
+    _compare(what, got, expected, rtol, mistakes, hint, "the expected value")
 
 
 def check_gradient(what, got, numeric, tol=1e-6, mistakes=(), hint=""):
     """Fail unless an analytic gradient agrees with a finite-difference one to relative error `tol`."""
-    return _compare(what, got, numeric, tol, mistakes, hint, "central finite differences of the cost")
+    _compare(what, got, numeric, tol, mistakes, hint, "central finite differences of the cost")
 
 
 def _compare(what, got, expected, tol, mistakes, hint, against):
@@ -132,7 +134,7 @@ def _compare(what, got, expected, tol, mistakes, hint, against):
     check_finite(what, got)
     error = relative_error(got, expected)
     if error <= tol:
-        return got
+        return
     message = f"{what} disagrees with {against} (relative error {error:.2g}, tolerance {tol:g})"
     reason = diagnose(got, expected, mistakes)
     if reason:
@@ -148,4 +150,3 @@ def check_scalar(what, got, expected, rtol=1e-6, mistakes=()):
         raise CheckFailure(f"{what} returned an array of shape {got.shape}; expected a single "
                            "number: sum (or squeeze) it to a scalar.")
     check_close(what, got, expected, rtol=rtol, mistakes=mistakes)
-    return float(got)

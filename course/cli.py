@@ -22,6 +22,8 @@ def main(argv=None):
                      help="grade only this assignment (repeatable)")
     grd.add_argument("--timeout", type=int, help="seconds per cell (default: nbgrader's 30)")
     grd.add_argument("--jobs", type=int, help="submissions graded at once (default: one per core)")
+    grd.add_argument("--sandbox", choices=("auto", "on", "off"), default="auto",
+                     help="run each kernel in a bubblewrap sandbox (default: where it works)")
 
     demo = commands.add_parser("demo", help="release, grade a sample cohort, show the results")
     demo.add_argument("--out", default=str(ROOT / "demo-output"))
@@ -42,7 +44,7 @@ def main(argv=None):
     if args.command == "grade":
         from .grade import grade
         records = grade(args.submitted, out=args.out, names=args.assignments, timeout=args.timeout,
-                        jobs=args.jobs)
+                        jobs=args.jobs, sandbox=args.sandbox)
         counts = {s: sum(r.status == s for r in records) for s in ("graded", "missing", "failed")}
         print(", ".join(f"{n} {s}" for s, n in counts.items()) + f" ({len(records)} submissions)")
         return 0

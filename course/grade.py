@@ -43,12 +43,13 @@ class Submission:
                     score=_number(score), max_score=_number(sum(tests.values())), message=message)
 
 
-def grade(submitted, out=None, names=None, timeout=None, jobs=None, log=print):
+def grade(submitted, out=None, names=None, timeout=None, jobs=None, sandbox="auto", log=print):
     """Grade every submission under `submitted`; write the CSVs and feedback into `out`.
 
     out: the course folder to work in (default: the repository itself, as nbgrader would).
     names: the assignments to grade (default: every assignment folder found in `submitted`).
     jobs: submissions graded at once, each in its own worker process (default: one per core).
+    sandbox: 'auto' (kernels in a bubblewrap sandbox where it works), 'on' or 'off'.
     Returns the list of Submission records, in the order of submissions.csv.
     """
     submitted, root = Path(submitted).resolve(), Path(out or ROOT).resolve()
@@ -63,7 +64,8 @@ def grade(submitted, out=None, names=None, timeout=None, jobs=None, log=print):
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     with tempfile.TemporaryDirectory() as scratch:
         settings = dict(root=root, release_dir=Path(scratch) / "release",
-                        submitted_dir=Path(scratch) / "submitted", timeout=timeout)
+                        submitted_dir=Path(scratch) / "submitted", timeout=timeout,
+                        sandbox=sandbox, scratch=scratch)
         api = nbgrader_api(course_config(**settings))
         masters = {name: _register(api, name, settings["release_dir"]) for name in names}
         _allow_concurrent_writers(api.coursedir.db_url)

@@ -16,12 +16,14 @@ from traitlets.config.loader import PyFileConfigLoader
 from . import ROOT, SOURCE
 
 
-def course_config(root=ROOT, db=None, release_dir=None, submitted_dir=None, timeout=None):
+def course_config(root=ROOT, db=None, release_dir=None, submitted_dir=None, timeout=None,
+                  sandbox="auto", scratch=None):
     """Return the nbgrader Config of the course, rooted at `root`.
 
     db: the gradebook file (default `root/gradebook.db`); release_dir: where generated student
     versions go (default `root/release`); submitted_dir: where autograde reads submissions
-    (default `root/submitted`); timeout: seconds per cell when grading.
+    (default `root/submitted`); timeout: seconds per cell when grading; sandbox: 'auto', 'on'
+    or 'off' (course/sandbox.py); scratch: a folder for the kernels' sockets.
     """
     config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
     root = Path(root).resolve()
@@ -37,6 +39,9 @@ def course_config(root=ROOT, db=None, release_dir=None, submitted_dir=None, time
     grading.GenerateFeedback.preprocessors = _feedback_without_hidden_tests()
     if timeout:
         grading.Execute.timeout = int(timeout)
+    grading.RobustExecute.sandbox = sandbox
+    if scratch:
+        grading.SandboxedKernelManager.scratch = str(scratch)
     config.merge(grading)
     return config
 

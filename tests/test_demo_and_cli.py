@@ -3,7 +3,7 @@ import subprocess
 import sys
 
 from course import ROOT, demo, notebooks
-from course.release import assignments
+from conftest import assignments
 
 
 def test_sample_cohort_has_every_kind_of_student(tmp_path):

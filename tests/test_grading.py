@@ -8,9 +8,8 @@ import re
 
 import pytest
 
-from conftest import build_cohort
+from conftest import assignments, build_cohort
 from course import SOURCE, cohort, notebooks
-from course.release import assignments
 
 
 def cells_of(grades, function):

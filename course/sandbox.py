@@ -1,0 +1,73 @@
+"""Each student's kernel runs in a bubblewrap sandbox with resource limits.
+
+Inside it the kernel sees the Python installation (read-only), its own submission folder
+(read-write, its working folder) and an empty /tmp; not the course's source, not the
+gradebook, not other students. It has no network (it talks to the grader over Unix sockets),
+its own process tree, and limits on memory, processes and file size, so a memory bomb, a fork
+bomb or a runaway file ends as that cell's error, never as the grader's problem.
+"""
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Integer, Unicode
+
+MiB = 1024 * 1024
+
+
+@functools.lru_cache(maxsize=None)
+def available():
+    """True when bubblewrap can build a sandbox on this machine."""
+    if not shutil.which("bwrap") or not shutil.which("prlimit"):
+        return False
+    probe = subprocess.run(["bwrap", "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/",
+                            "--uid", "1000", "true"], capture_output=True)
+    return probe.returncode == 0
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernels start inside `bwrap`, talking over Unix sockets."""
+
+    memory_mb = Integer(3072, help="Address-space limit of a kernel, in MiB.").tag(config=True)
+    max_processes = Integer(64, help="Processes and threads a kernel may run.").tag(config=True)
+    max_file_mb = Integer(64, help="Largest file a kernel may write, in MiB.").tag(config=True)
+    scratch = Unicode("", help="Folder for the kernels' sockets (default: the system's "
+                      "temporary folder); the grader removes it when done.").tag(config=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._sockets = tempfile.mkdtemp(prefix="kernel-", dir=self.scratch or None)
+        self.transport = "ipc"  # there is no network inside the sandbox
+        self.ip = os.path.join(self._sockets, "ipc")
+        self.connection_file = os.path.join(self._sockets, "connection.json")
+
+    async def _async_pre_start_kernel(self, **kw):
+        command, kw = await super()._async_pre_start_kernel(**kw)
+        cwd = os.path.abspath(kw.get("cwd") or os.getcwd())
+        env = kw["env"]
+        env.pop("PYTHONPATH", None)  # the course package stays outside
+        return self._sandbox(cwd) + command, kw
+
+    def _sandbox(self, cwd):
+        python = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+        readonly = [p for p in ("/usr", "/etc", "/bin", "/lib", "/lib64", "/sbin")
+                    if os.path.exists(p)] + sorted(python | {sys.prefix})
+        args = ["bwrap", "--die-with-parent", "--new-session", "--unshare-all",
+                "--uid", "1000", "--gid", "1000"]
+        for path in readonly:
+            args += ["--ro-bind", path, path]
+        args += ["--tmpfs", "/tmp", "--dev", "/dev", "--proc", "/proc",
+                 "--bind", self._sockets, self._sockets, "--bind", cwd, cwd, "--chdir", cwd,
+                 "--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib",
+                 "--setenv", "IPYTHONDIR", "/tmp/ipython", "--setenv", "OPENBLAS_NUM_THREADS", "1",
+                 "--unsetenv", "PYTHONPATH",
+                 # The grader's pid means nothing in the sandbox's own process tree: with it,
+                 # ipykernel looks for its parent, finds none, and exits at once.
+                 "--unsetenv", "JPY_PARENT_PID",
+                 "prlimit", f"--as={self.memory_mb * MiB}", f"--nproc={self.max_processes}",
+                 f"--fsize={self.max_file_mb * MiB}", "--"]
+        return args

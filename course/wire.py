@@ -1,0 +1,124 @@
+"""The data format between the grader and a student's kernel, and the kernel's end of it.
+
+Hidden tests run in the grader's own process (see course/judge.py); they reach the notebook
+only through requests that this module's `serve` answers inside the kernel. Values cross as
+JSON: numbers, strings, lists, tuples, dicts and numpy arrays (as base64 bytes with dtype and
+shape) travel as data; anything else (functions, classes, instances) stays where it lives and
+travels as a numbered reference. Nothing is ever unpickled or evaluated on the grader's side,
+so a submission can change what its functions return, never how they are judged.
+
+This file is sent to the kernel as source text, so it imports only the standard library and
+numpy, and defines nothing at import time but functions.
+"""
+import base64
+import builtins
+import json
+
+import numpy as np
+
+
+def encode(value, keep):
+    """Return a JSON-ready form of `value`; `keep(obj)` returns the form of an object that
+    does not travel as data: {"ref": number, ...}."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        return value if np.isfinite(value) else {"float": repr(value)}
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        data = np.ascontiguousarray(value)
+        return {"array": base64.b64encode(data.tobytes()).decode(), "dtype": data.dtype.str,
+                "shape": list(data.shape)}
+    if isinstance(value, (list, tuple)):
+        items = [encode(item, keep) for item in value]
+        return {"tuple": items} if isinstance(value, tuple) else items
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return {"dict": [[k, encode(v, keep)] for k, v in value.items()]}
+    return keep(value)
+
+
+def decode(form, resolve):
+    """Return the value `form` stands for; `resolve(number, form)` turns a reference into one."""
+    if isinstance(form, list):
+        return [decode(item, resolve) for item in form]
+    if not isinstance(form, dict):
+        return form
+    if "array" in form:
+        data = base64.b64decode(form["array"])
+        return np.frombuffer(data, dtype=np.dtype(form["dtype"])).reshape(form["shape"]).copy()
+    if "float" in form:
+        return float(form["float"])
+    if "tuple" in form:
+        return tuple(decode(item, resolve) for item in form["tuple"])
+    if "dict" in form:
+        return {k: decode(v, resolve) for k, v in form["dict"]}
+    return resolve(form["ref"], form)
+
+
+def error_type(name):
+    """The builtin exception class called `name`, or a new one with that name."""
+    found = getattr(builtins, str(name), None)
+    if isinstance(found, type) and issubclass(found, BaseException):
+        return found
+    return type(str(name), (Exception,), {})
+
+
+def serve(namespace):
+    """Return the kernel-side request handler over the notebook's `namespace`.
+
+    A request is JSON: {"op": "get"|"set"|"del"|"names"|"call"|"getattr"|"setattr", ...}; the answer is JSON:
+    {"value": form} or {"error": [name, message]}. A request may name grader-side callables
+    (references with "remote": true); calling one asks the grader through `input()`.
+    """
+    objects = {}
+
+    def keep(obj):
+        objects[id(obj)] = obj
+        return {"ref": id(obj), "type": type(obj).__name__}
+
+    def grader_function(number, form):
+        def call_grader(*args, **kwargs):
+            request = {"op": "callback", "ref": number,
+                       "args": encode(list(args), keep), "kwargs": encode(kwargs, keep)}
+            answer = json.loads(input(json.dumps(request)))
+            if "error" in answer:
+                raise error_type(answer["error"][0])(answer["error"][1])
+            return decode(answer["value"], resolve)
+        call_grader.__name__ = form.get("name", "reference")
+        return call_grader
+
+    def resolve(number, form):
+        return grader_function(number, form) if form.get("remote") else objects[number]
+
+    def target(request):
+        return decode(request["target"], resolve) if "target" in request else None
+
+    def handle(text):
+        try:
+            request = json.loads(text)
+            op = request["op"]
+            if op == "get":
+                value = namespace[request["name"]]
+            elif op == "set":
+                namespace[request["name"]] = value = decode(request["value"], resolve)
+            elif op == "del":
+                value = namespace.pop(request["name"])
+            elif op == "names":
+                value = [name for name in namespace if not name.startswith("_")]
+            elif op == "call":
+                function = target(request)
+                value = function(*decode(request["args"], resolve), **decode(request["kwargs"], resolve))
+            elif op == "getattr":
+                value = getattr(target(request), request["name"])
+            elif op == "setattr":
+                value = decode(request["value"], resolve)
+                setattr(target(request), request["name"], value)
+            else:
+                raise ValueError(f"unknown request {op!r}")
+            return json.dumps({"value": encode(value, keep)})
+        except BaseException as error:  # the grader reports it; the kernel must keep serving
+            return json.dumps({"error": [type(error).__name__, str(error)]})
+
+    return handle
