@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from nbformat.v4.nbbase import random_cell_id
 
 from . import ROOT, SOURCE, notebooks
+from .sandbox import available as sandbox_works, remove_empty_groups
 from .execute import KERNEL_DIED, TIMEOUT
 from .nbgrader_setup import course_config, nbgrader_api
 from .release import assignments as course_assignments
@@ -62,6 +64,8 @@ def grade(submitted, out=None, names=None, timeout=None, jobs=None, sandbox="aut
         raise SystemExit(f"unknown assignment(s): {', '.join(sorted(unknown))}; "
                          f"known: {', '.join(course_assignments())}")
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    if sandbox == "auto" and not sandbox_works():
+        log("warning: bubblewrap (bwrap) does not work here: kernels run without the sandbox")
     with tempfile.TemporaryDirectory() as scratch:
         settings = dict(root=root, release_dir=Path(scratch) / "release",
                         submitted_dir=Path(scratch) / "submitted", timeout=timeout,
@@ -73,6 +77,7 @@ def grade(submitted, out=None, names=None, timeout=None, jobs=None, sandbox="aut
         for name, student in tasks:
             _mirror(submitted / student / name, settings["submitted_dir"] / student / name)
         done = _run(tasks, masters, settings, api, jobs or os.cpu_count() or 1, log)
+    remove_empty_groups()
     records, grade_rows = [], []
     for name, student in tasks:
         record, tests = done[(name, student)], _test_points(masters[name])
@@ -187,6 +192,7 @@ def _prepare(work, masters, record):
             continue
         try:
             nb = notebooks.read(path)
+            _repair_cell_ids(nb)
             nbformat.validate(nb)
         except Exception as error:
             record.status = "failed"
@@ -194,7 +200,7 @@ def _prepare(work, masters, record):
                                    f"({type(error).__name__}: {_last_line(str(error))}): scored 0")
             path.unlink()
             continue
-        record.problems += _tampering(nb, master)
+        record.problems += _deduplicate_grade_ids(nb) + _tampering(nb, master)
         notebooks.write(nb, path)  # canonical nbformat 4, whatever version was submitted
         ready.append(nb_name)
     extras = _remove_extra_files(work, {f"{m}.ipynb" for m in masters})
@@ -223,7 +229,8 @@ def _remove_extra_files(work, keep):
 
 
 def _tampering(nb, master):
-    """Name the test cells a student deleted or edited (nbgrader restores edited ones)."""
+    """Name the test cells a student deleted, edited, retyped or moved above the code they
+    test (nbgrader restores edited and retyped ones; a deleted one scores 0)."""
     mine, theirs = notebooks.cells_by_grade_id(nb), notebooks.cells_by_grade_id(master)
     problems = []
     for gid, cell in theirs.items():
@@ -231,9 +238,47 @@ def _tampering(nb, master):
             continue
         if gid not in mine:
             problems.append(f"test cell {gid} was deleted: scored 0")
+            continue
+        if mine[gid].get("cell_type") != cell.get("cell_type"):
+            problems.append(f"test cell {gid} was changed into a {mine[gid].get('cell_type')} cell: "
+                            "restored as code")
         elif mine[gid].get("source") != cell.get("source"):
             problems.append(f"test cell {gid} was edited: the original test was restored and used")
+        tested = _tested_function(gid, master)
+        where = next((i for i, c in enumerate(nb.cells) if notebooks.defines(c, tested)), None)
+        if where is not None and nb.cells.index(mine[gid]) < where:
+            problems.append(f"test cell {gid} was moved above the cell defining {tested}: "
+                            f"it runs before {tested} exists")
     return problems
+
+
+def _deduplicate_grade_ids(nb):
+    """Keep the last cell of each grade_id, as nbgrader does, but make the earlier copies plain
+    cells (nbgrader would leave them with metadata it then rejects, failing the notebook)."""
+    seen, problems = set(), []
+    for cell in reversed(nb.cells):
+        gid = notebooks.grade_id(cell)
+        if gid and gid in seen:
+            del cell.metadata["nbgrader"]
+            problems.append(f"cell {gid} appears more than once: only its last copy is graded")
+        seen.add(gid)
+    return problems
+
+
+def _tested_function(test_id, master):
+    """The function a test cell checks: the longest defined name that test_<name>[_what] names."""
+    names = {n for c in master.cells for n in ([notebooks.grade_id(c)] + notebooks.defined_names(c)) if n}
+    candidates = [n for n in names if test_id == f"test_{n}" or test_id.startswith(f"test_{n}_")]
+    return max(candidates, key=len, default=None)
+
+
+def _repair_cell_ids(nb):
+    """Give fresh ids to cells whose id repeats an earlier one (a copy-paste accident)."""
+    seen = set()
+    for cell in nb.cells:
+        if not cell.get("id") or cell["id"] in seen:
+            cell["id"] = random_cell_id()
+        seen.add(cell["id"])
 
 
 def _execution_problems(nb):

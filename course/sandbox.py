@@ -4,7 +4,9 @@ Inside it the kernel sees the Python installation (read-only), its own submissio
 (read-write, its working folder) and an empty /tmp; not the course's source, not the
 gradebook, not other students. It has no network (it talks to the grader over Unix sockets),
 its own process tree, and limits on memory, processes and file size, so a memory bomb, a fork
-bomb or a runaway file ends as that cell's error, never as the grader's problem.
+bomb or a runaway file ends as that cell's error, never as the grader's problem. Memory and
+file size are limited with rlimits (prlimit), processes with a cgroup where the machine
+allows it (RLIMIT_NPROC as well, for machines where the sandbox's user is not root).
 """
 import functools
 import os
@@ -17,6 +19,30 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import Integer, Unicode
 
 MiB = 1024 * 1024
+# cgroup (v1) pids controller: RLIMIT_NPROC does not bind here, because the sandbox's user
+# maps to root outside it, and the kernel never limits root's processes.
+PIDS = "/sys/fs/cgroup/pids"
+
+
+def _process_limit(most):
+    """A command prefix that starts the rest of the command in a new pids cgroup holding at
+    most `most` processes and threads; none where cgroups cannot be written."""
+    if not os.access(PIDS, os.W_OK):
+        return []
+    group = tempfile.mkdtemp(prefix="grader-kernel-", dir=PIDS)
+    with open(os.path.join(group, "pids.max"), "w") as limit:
+        limit.write(str(most))
+    return ["sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', group]
+
+
+def remove_empty_groups():
+    """Remove the pids cgroups of kernels that have ended (the kernel empties them on exit)."""
+    for name in os.listdir(PIDS) if os.path.isdir(PIDS) else []:
+        if name.startswith("grader-kernel-"):
+            try:
+                os.rmdir(os.path.join(PIDS, name))
+            except OSError:
+                pass  # still in use by a running kernel
 
 
 @functools.lru_cache(maxsize=None)
@@ -50,7 +76,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         cwd = os.path.abspath(kw.get("cwd") or os.getcwd())
         env = kw["env"]
         env.pop("PYTHONPATH", None)  # the course package stays outside
-        return self._sandbox(cwd) + command, kw
+        return _process_limit(self.max_processes) + self._sandbox(cwd) + command, kw
 
     def _sandbox(self, cwd):
         python = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}

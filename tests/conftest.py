@@ -5,12 +5,13 @@ import csv
 import os
 import subprocess
 import sys
-from dataclasses import dataclass, field
+import socketserver
+import threading
+from dataclasses import dataclass
 
-import nbformat
 import pytest
 
-from course import ROOT, cohort, notebooks
+from course import ROOT, cohort, hostile
 from course.release import assignments as all_assignments
 
 GRADE_TIMEOUT = 10  # seconds per cell: every honest cell runs well below it
@@ -22,102 +23,67 @@ def assignments():
     return [a for a in all_assignments() if not chosen or a in chosen]
 
 
-@dataclass
-class Case:
-    """A student in the cohort and what grading must do with it."""
-    student: str
-    assignment: str
-    expect: str  # full | loses | untouched | zero
-    target: str = ""  # the function whose tests must lose points
-    status: str = "graded"
-    message: str = ""  # a regex the submission's message must match
-    depends: list = field(default_factory=list)  # functions that may lose points with the target
+# The assignment whose cohort also holds the cheats and resource abuses (course/hostile.py).
+ADVERSARIAL = "03-backprop"
 
 
-def _answer_functions(nb):
-    return [notebooks.grade_id(c) for c in nb.cells if notebooks.nbgrader(c).get("solution")]
+def corpus_students(assignment):
+    """The wrong-answer corpus and correct styles of an assignment, as Students."""
+    spec = cohort.load_cases(assignment)
+    depends = spec.get("DEPENDS", {})
+    students = []
+    for case in spec["CASES"]:
+        nb_name = cohort.notebook_defining(assignment, case["cells"])
+        notebook = cohort.substitute(cohort.perfect(assignment, nb_name), case["cells"])
+        # A corpus mistake must lose points, not necessarily all of its function's points.
+        students.append((nb_name, hostile.Student(
+            f"case-{case['name']}", assignment, notebook, case["expect"], case.get("target", ""),
+            message=case.get("status_matches", ""), exact=False,
+            depends=[f for f, callees in depends.items() if case.get("target") in callees])))
+    return students
 
 
-def _with_cell(nb, cell_id, source):
-    nb = notebooks.copy(nb)
-    next(c for c in nb.cells if c.get("id") == cell_id).source = source
-    return nb
-
-
-def broken_submissions(assignment, nb_name):
-    """{student: (notebook or text or None, Case)}: the abuses every assignment must survive."""
-    best = cohort.perfect(assignment, nb_name)
-    first, second = _answer_functions(best)[:2]
-    first_cell = next(c for c in best.cells if notebooks.grade_id(c) == first)
-    test_cell = next(c for c in best.cells if notebooks.grade_id(c) == f"test_{first}")
-    wrong = next(c for c in cohort.load_cases(assignment)["CASES"]
-                 if c["expect"] == "loses" and c["target"] == first)
-    sigint_proof = ("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
-                    "while True:\n    pass\n")
-    deleted = notebooks.copy(best)
-    deleted.cells = [c for c in deleted.cells if c.get("id") != test_cell.get("id")]
-    def case(name, **kw):
-        return Case(f"bad-{name}", assignment, **kw)
-    return {
-        "bad-syntax": (_with_cell(best, first_cell.id, first_cell.source + "\n    return (\n"),
-                       case("syntax", expect="loses", target=first, message="SyntaxError")),
-        "bad-loop": (_with_cell(best, first_cell.id, f"def {first}(*args):\n    while True:\n        pass\n"),
-                     case("loop", expect="loses", target=first, message=r"timed out: .* time limit")),
-        "bad-sigint": (_with_cell(best, first_cell.id, sigint_proof),
-                       case("sigint", expect="loses", target=first, message=r"timed out: .* time limit")),
-        "bad-exit": (cohort.substitute(best, {second: "import os\nos._exit(1)\n"}),
-                     case("exit", expect="loses", target=second, message="kernel died")),
-        "bad-deleted-test": (deleted, case("deleted-test", expect="loses", target=first,
-                                           message=f"test_{first} was deleted")),
-        "bad-edited-test": (_with_cell(cohort.substitute(best, wrong["cells"]), test_cell.id, "assert True\n"),
-                            case("edited-test", expect="loses", target=first,
-                                 message=f"test_{first} was edited")),
-        "bad-no-notebook": (None, case("no-notebook", expect="zero", status="missing",
-                                       message=f"{nb_name}.ipynb is missing")),
-        "bad-not-json": ("this is not a notebook\n", case("not-json", expect="zero", status="failed",
-                                                          message="not a notebook")),
-        "bad-shadow-numpy": (best, case("shadow-numpy", expect="full", message="ignored files .*numpy.py")),
-        "bad-tampered-helper": (best, case("tampered-helper", expect="full")),
-        "bad-old-nbformat": (nbformat.writes(nbformat.convert(best, 3)), case("old-nbformat", expect="full")),
-    }
-
-
-# Files some broken submissions add: a module that would shadow numpy, a rewritten helper.
-EXTRA_FILES = {
-    "bad-shadow-numpy": {"numpy.py": "raise ImportError('a student numpy.py was imported')\n"},
-    "bad-tampered-helper": {"readonly/checking.py": "raise ImportError('a student checking.py was imported')\n"},
-}
-
-
-def build_cohort(folder=None):
-    """Return the Cases of the whole test cohort, writing its submissions under `folder`
-    (nothing is written without one)."""
-    cases = []
-    def write(student, assignment, notebooks_by_name, extra_files=None):
-        if folder is not None:
-            cohort.write_submission(folder, student, assignment, notebooks_by_name, extra_files)
+def cohort_students(port=0):
+    """Every student of the test cohort, with the notebook name each submits under."""
+    students = []
     for assignment in assignments():
-        spec = cohort.load_cases(assignment)
-        depends = spec.get("DEPENDS", {})
         for nb_name, release_nb in cohort.release_notebooks(assignment).items():
-            write("perfect", assignment, {nb_name: cohort.perfect(assignment, nb_name)})
-            write("untouched", assignment, {nb_name: release_nb})
-            for student, (nb, case) in broken_submissions(assignment, nb_name).items():
-                write(student, assignment, {nb_name: nb} if nb else {}, EXTRA_FILES.get(student))
-                cases.append(case)
-        cases += [Case("perfect", assignment, "full"), Case("untouched", assignment, "untouched")]
-        for c in spec["CASES"]:
-            nb_name = cohort.notebook_defining(assignment, c["cells"])
-            student = f"case-{c['name']}"
-            nb = cohort.substitute(cohort.perfect(assignment, nb_name), c["cells"])
-            write(student, assignment, {nb_name: nb})
-            cases.append(Case(student, assignment, c["expect"], c.get("target", ""),
-                              message=c.get("status_matches", ""),
-                              depends=[f for f, callees in depends.items() if c.get("target") in callees]))
-    if folder is not None:
-        (folder / "absent").mkdir()  # a student who handed in nothing at all
-    cases += [Case("absent", a, "zero", status="missing", message="no submission") for a in assignments()]
-    return cases
+            students += [(nb_name, hostile.Student("perfect", assignment, cohort.perfect(assignment, nb_name), "full")),
+                         (nb_name, hostile.Student("untouched", assignment, release_nb, "untouched"))]
+            students += [(nb_name, s) for s in hostile.broken(assignment, nb_name)]
+            if assignment == ADVERSARIAL:
+                students += [(nb_name, s) for s in hostile.adversarial(assignment, nb_name, port)]
+        students += corpus_students(assignment)
+        students.append((None, hostile.Student("absent", assignment, None, "zero", status="missing",
+                                               message="no submission folder")))
+    return students
+
+
+def build_cohort(folder=None, port=0):
+    """Return the Students of the whole test cohort, writing their submissions under `folder`
+    (nothing is written without one)."""
+    students = []
+    for nb_name, student in cohort_students(port):
+        students.append(student)
+        if folder is None:
+            continue
+        if student.name == "absent":
+            (folder / "absent").mkdir(parents=True, exist_ok=True)
+            continue
+        notebooks_by_name = {} if student.notebook is None else {nb_name: student.notebook}
+        cohort.write_submission(folder, student.name, student.assignment, notebooks_by_name,
+                                student.extra_files)
+    return students
+
+
+@pytest.fixture(scope="session")
+def loopback_service():
+    """A service on 127.0.0.1 that a cheating submission tries to reach; yields its port."""
+    server = socketserver.TCPServer(("127.0.0.1", 0), socketserver.BaseRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
 
 
 @dataclass
@@ -130,9 +96,9 @@ class GradedCohort:
 
 
 @pytest.fixture(scope="session")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, loopback_service):
     work = tmp_path_factory.mktemp("cohort")
-    cases = build_cohort(work / "submitted")
+    cases = build_cohort(work / "submitted", loopback_service)
     out = work / "out"
     proc = subprocess.run([sys.executable, "-m", "course", "grade", str(work / "submitted"),
                            "--out", str(out), "--timeout", str(GRADE_TIMEOUT)],
