@@ -6,6 +6,7 @@ cells that define some functions with other code (a mistake, or another correct 
 Case files use the format of shared/tools/grade-cases.py: CASES = [dict(name, expect,
 target, cells={function: source})].
 """
+import json
 import runpy
 import shutil
 from pathlib import Path
@@ -65,10 +66,8 @@ def write_submission(folder, student, assignment, notebooks_by_name, extra_files
     shutil.copytree(RELEASE / assignment, target, ignore=shutil.ignore_patterns("*.ipynb", "__pycache__"))
     for name, nb in notebooks_by_name.items():
         path = target / f"{name}.ipynb"
-        if isinstance(nb, str):
-            path.write_text(nb)
-        else:
-            notebooks.write(nb, path)
+        # As JSON, not through nbformat, which would quietly repair what a case damaged.
+        path.write_text(nb if isinstance(nb, str) else json.dumps(nb, indent=1))
     for relative, text in (extra_files or {}).items():
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
         (target / relative).write_text(text)

@@ -254,7 +254,7 @@ def wrong_outcome(student, grades, row=None):
         if not own:
             return f"no test cell for {student.target}"
         if not set(own) & lost:
-            return f"the wrong {student.target} kept full marks"
+            return f"{student.target} kept full marks"
         if student.exact and any(grades[g][0] for g in own):
             return f"{student.target} kept some points"
         allowed = set(own) | {g for f in student.depends for g in cells_of(grades, f)}
