@@ -51,7 +51,7 @@ def run(out=ROOT / "demo-output"):
     for assignment in assignments():
         sample_cohort(submitted, assignment)
     print(f"Grading the sample cohort in {submitted} ...")
-    grade(submitted, out=out / "course", timeout=DEMO_TIMEOUT, log=lambda line: None)
+    grade(submitted, out=out / "course", timeout=DEMO_TIMEOUT)
     course = out / "course"
     table = print_table(course)
     plot = plot_distribution(course, out / "grade-distribution.png")

@@ -23,6 +23,7 @@ from . import ROOT, SOURCE, notebooks
 from .sandbox import available as sandbox_works, remove_empty_groups
 from .execute import KERNEL_DIED, TIMEOUT
 from .nbgrader_setup import course_config, nbgrader_api
+from .progress import Progress
 from .release import assignments as course_assignments
 
 GRADES_COLUMNS = ["student", "assignment", "notebook", "grade_id", "points", "max_points"]
@@ -76,7 +77,7 @@ def grade(submitted, out=None, names=None, timeout=None, jobs=None, sandbox="aut
         tasks = [(name, student) for name in names for student in students]
         for name, student in tasks:
             _mirror(submitted / student / name, settings["submitted_dir"] / student / name)
-        done = _run(tasks, masters, settings, api, jobs or os.cpu_count() or 1, log)
+        done = _run(tasks, masters, settings, api, jobs or os.cpu_count() or 1)
     remove_empty_groups()
     records, grade_rows = [], []
     for name, student in tasks:
@@ -107,14 +108,14 @@ def _allow_concurrent_writers(db_url):
             db.execute("PRAGMA journal_mode=WAL")
 
 
-def _run(tasks, masters, settings, api, jobs, log):
+def _run(tasks, masters, settings, api, jobs):
     """Grade each (assignment, student); {task: Submission}. Serial in this process for one
     job, else in `jobs` worker processes, each with its own nbgrader (and so its own kernels)."""
-    done = {}
+    done, progress = {}, Progress(len(tasks))
     if jobs <= 1 or len(tasks) <= 1:
         for name, student in tasks:
-            log(f"grading {student}/{name}")
             done[(name, student)] = _grade_task(api, settings, name, student, masters[name])
+            progress.step(done[(name, student)].status == "failed")
         return done
     context = multiprocessing.get_context("spawn")  # no forked copies of zmq or asyncio state
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
@@ -129,7 +130,7 @@ def _run(tasks, masters, settings, api, jobs, log):
                 record = Submission(student, name, status="failed")
                 record.problems.append(f"the grader failed on it: {type(error).__name__}: {error}")
                 done[(name, student)] = record
-            log(f"graded {student}/{name}")
+            progress.step(done[(name, student)].status == "failed")
     return done
 
 
