@@ -19,8 +19,9 @@ import re
 import time
 from collections.abc import MutableMapping
 from pathlib import Path
-from queue import Empty
 
+import zmq
+import zmq.asyncio
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import ensure_async, run_sync
 
@@ -75,25 +76,25 @@ class KernelLink:
         kc = self.client()
         msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=True,
                             user_expressions={"answer": ANSWER} if answer else {})
+        poller = zmq.asyncio.Poller()
+        poller.register(kc.shell_channel.socket, zmq.POLLIN)
+        poller.register(kc.stdin_channel.socket, zmq.POLLIN)
         deadline = time.monotonic() + self.timeout
         while True:
-            if time.monotonic() > deadline:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 raise CellTimeoutError(f"no answer from the kernel within {self.timeout} s")
-            try:
+            ready = dict(await poller.poll(timeout=min(left, 1.0) * 1000))
+            if not ready and not await ensure_async(kc.is_alive()):
+                raise DeadKernelError("Kernel died")
+            if kc.stdin_channel.socket in ready:
                 ask = await ensure_async(kc.stdin_channel.get_msg(timeout=0))
                 if ask["parent_header"].get("msg_id") == msg_id and ask["msg_type"] == "input_request":
                     kc.input(self._callback(ask["content"]["prompt"]))
-                continue
-            except Empty:
-                pass
-            try:
-                reply = await ensure_async(kc.shell_channel.get_msg(timeout=0.05))
-            except Empty:
-                if not await ensure_async(kc.is_alive()):
-                    raise DeadKernelError("Kernel died") from None
-                continue
-            if reply["parent_header"].get("msg_id") == msg_id:
-                break
+            if kc.shell_channel.socket in ready:
+                reply = await ensure_async(kc.shell_channel.get_msg(timeout=0))
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
         content = reply["content"]
         if content.get("status") != "ok":
             raise RuntimeError(f"the grader's request failed in the kernel: {content.get('ename')}: "

@@ -28,7 +28,7 @@ def encode(value, keep):
         value = float(value)
         return value if np.isfinite(value) else {"float": repr(value)}
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
-        data = np.ascontiguousarray(value)
+        data = np.require(value, requirements="C")  # keeps 0-d arrays 0-d
         return {"array": base64.b64encode(data.tobytes()).decode(), "dtype": data.dtype.str,
                 "shape": list(data.shape)}
     if isinstance(value, (list, tuple)):
