@@ -1,0 +1,619 @@
+"""Answer key for the hidden tests of 05-gradcheck (sigmoidPrime ... costFunctionWrapper).
+
+The hidden part of each test cell calls `check(name, globals())`. When grading, that runs in
+the grader's process and `globals()` stands for the student's kernel (course/judge.py): the
+student's functions run in the kernel, on arguments that travel as data (arrays, numbers), or
+on objects that already live in the kernel. So the key never hands the student an object of
+its own. It builds the `self` that a student's method needs in the kernel, from the notebook's
+locked classes and the read-only module's stand-ins, and plants known-good methods in it:
+
+- sigmoidPrime and costFunction get a fresh `Neural_Network` holding the key's weights (its
+  forward pass and sigmoid are the locked ones);
+- costFunctionPrime gets the same, with its sigmoidPrime replaced by central differences of
+  the sigmoid (`numerical_derivative`, which the test cell imports), so that a mistake in the
+  student's sigmoidPrime does not cost costFunctionPrime's points;
+- computeNumericalGradient and costFunctionWrapper get stand-ins with a known cost and
+  gradient (the module's `Bowl`, imported by their test cells), inside a `trainer` for the
+  latter, so that neither depends on the student's network methods.
+
+Everything the answers are compared with is computed here, from the equations, in the grader:
+the key shares no code with the notebook. (Called in process with a plain dict of globals, as
+the fast tests do, the same code runs on ordinary objects.)
+
+Every answer is compared on several seeded cases (other layer sizes, numbers of examples and
+values of Lambda; other stand-ins) with central finite differences and with the key's own
+result. Switches of
+`cost_variants`, `gradients` and `finite_differences` reproduce the typical mistakes (a
+missing transpose, sigma' of the wrong z, a missing Lambda term or factor, the 1/N placed on
+the penalty too, one-sided differences, a huge step, ...), so that a failure names the one the
+student made.
+
+Convention, as in the notebook: one row per example; X is (N, D), y is (N, 1), W1 (D, H),
+W2 (H, 1).
+"""
+import numpy as np
+from scipy import optimize
+
+from course import checking
+
+FUNCTIONS = ("sigmoidPrime", "costFunction", "costFunctionPrime", "computeNumericalGradient",
+             "costFunctionWrapper")
+
+# Networks of the hidden tests: (seed, inputs D, hidden neurons H, examples N, Lambda).
+# 503 has D = H = N, so that X @ delta2 and a2 @ delta3 (a missing transpose) fit the shapes
+# and give a wrong value that the key names, instead of a numpy error; it also makes the
+# inputs X and the activations a2 the same shape. 504 has a single example.
+NETWORKS = (
+    (501, 2, 3, 5, 0.0),
+    (502, 2, 3, 4, 1e-2),
+    (503, 3, 3, 3, 1e-3),
+    (504, 2, 4, 1, 0.1),
+    (505, 2, 3, 8, 1e-4),
+)
+# Seeds of the known-gradient stand-ins (Bowl(seed)) for computeNumericalGradient, for
+# costFunctionWrapper, and for the BFGS runs that costFunctionWrapper drives.
+NUMERICAL_SEEDS = (511, 512, 513)
+WRAPPER_SEEDS = (521, 522, 523)
+TRAINING_SEEDS = (531, 532)
+
+STEP = 1e-4  # the finite-difference step the notebook asks for
+REFERENCE_RTOL = 1e-7
+GRADIENT_TOL = 1e-6
+COST_RTOL = 1e-9
+TRAINED_RTOL = 1e-4
+TRAINER_MAXITER = 200  # as in the notebook's trainer
+
+SHAPES_HINT = ("A matrix product whose shapes do not fit usually means a missing or extra "
+               "transpose. With one row per example: X is (N, 2), z2 and a2 are (N, 3), z3, "
+               "yHat, y and delta3 are (N, 1), W1 is (2, 3) and W2 is (3, 1); dJdW2 = "
+               "a2.T @ delta3 and delta2 = (delta3 @ W2.T) * sigma'(z2).")
+
+
+# --- the reference network --------------------------------------------------------------
+
+def logistic(z):
+    """Return the logistic function of z, entry by entry."""
+    return 0.5 * (1.0 + np.tanh(np.asarray(z, dtype=float) / 2.0))
+
+
+def logistic_slope(z):
+    """Return the derivative of the logistic function at z, entry by entry."""
+    return 0.25 / np.cosh(np.asarray(z, dtype=float) / 2.0) ** 2
+
+
+def layers(W1, W2, X):
+    """Return (z2, a2, z3, yHat) for inputs X, one row per example."""
+    z2 = X @ W1
+    a2 = logistic(z2)
+    z3 = a2 @ W2
+    return z2, a2, z3, logistic(z3)
+
+
+def cost_parts(W1, W2, X, y):
+    """Return (sum of squared errors, sum of squared weights, number of examples)."""
+    yHat = layers(W1, W2, X)[3]
+    return float(np.sum((y - yHat) ** 2)), float(np.sum(W1 ** 2) + np.sum(W2 ** 2)), X.shape[0]
+
+
+def cost(W1, W2, Lambda, X, y):
+    """Return J = (1/2N) sum (y - yHat)^2 + (Lambda/2)(sum W1^2 + sum W2^2)."""
+    errors, weights, n = cost_parts(W1, W2, X, y)
+    return errors / (2 * n) + Lambda * weights / 2
+
+
+def cost_variants(W1, W2, Lambda, X, y):
+    """Return [(teaching message, value)] for the typical mistakes of costFunction."""
+    errors, weights, n = cost_parts(W1, W2, X, y)
+    norms = float(np.linalg.norm(W1) + np.linalg.norm(W2))
+    one = {"W1": float(np.sum(W1 ** 2)), "W2": float(np.sum(W2 ** 2))}
+    return [
+        ("the squared errors are added up, not averaged: divide the data term by the number "
+         "of examples, X.shape[0].", errors / 2 + Lambda * weights / 2),
+        ("the penalty is divided by N as well: only the data term is an average over the "
+         "examples; the penalty (Lambda/2)(sum W1**2 + sum W2**2) is not.",
+         (errors / 2 + Lambda * weights / 2) / n),
+        ("the data term is divided by N twice (np.mean already averages).",
+         errors / (2 * n * n) + Lambda * weights / 2),
+        ("the penalty is twice too large: it is (Lambda / 2) times the sum of the squared "
+         "weights, not Lambda times it.", errors / (2 * n) + Lambda * weights),
+        ("the data term is twice too large: it is one half of the average squared error.",
+         errors / n + Lambda * weights / 2),
+        ("the penalty term is missing: add (Lambda / 2) * (np.sum(W1**2) + np.sum(W2**2)).",
+         errors / (2 * n)),
+        ("the penalty uses W1 only: it adds up the squares of every weight, W1's and W2's.",
+         errors / (2 * n) + Lambda * one["W1"] / 2),
+        ("the penalty uses W2 only: it adds up the squares of every weight, W1's and W2's.",
+         errors / (2 * n) + Lambda * one["W2"] / 2),
+        ("the penalty is subtracted: it is added to the data term.",
+         errors / (2 * n) - Lambda * weights / 2),
+        ("the penalty uses the norms of the weights, not their squares: np.sum(W**2).",
+         errors / (2 * n) + Lambda * norms / 2),
+    ]
+
+
+def gradients(W1, W2, Lambda, X, y, *, sign=1.0, average="data", data_factor=1.0,
+              penalty="Lambda", slope3="z3", slope2="z2", untransposed=(), inputs="X"):
+    """Return (dJdW1, dJdW2), optionally with a mistake; ValueError if a mistake misfits.
+
+    With the defaults this is the correct gradient. The switches reproduce mistakes:
+    sign=-1 (y - yHat in place of yHat - y); average "none" (no 1/N) or "all" (1/N on the
+    penalty too); data_factor 2 (the 2 of the square kept); penalty "none", "half" (Lambda W/2),
+    "double" (2 Lambda W) or "W" (no Lambda); slope3 and slope2: where sigma' of the output and
+    of the hidden layer is taken ("z3", "z2", "a" for the activation, "none" to leave it
+    out); untransposed: names among "a2", "X", "W2" used without .T; inputs "a2" (dJdW1 built
+    from a2 instead of X).
+    """
+    z2, a2, z3, yHat = layers(W1, W2, X)
+    n = X.shape[0]
+    at = {"z3": z3, "z2": z2}
+
+    def slope(where, activation):
+        if where == "none":
+            return 1.0
+        if where == "a":
+            return logistic_slope(activation)
+        return logistic_slope(at[where])
+
+    delta3 = sign * data_factor * (yHat - y) * slope(slope3, yHat)
+    left2 = a2 if "a2" in untransposed else a2.T
+    back = W2 if "W2" in untransposed else W2.T
+    delta2 = (delta3 @ back) * slope(slope2, a2)
+    source = a2 if inputs == "a2" else X
+    left1 = source if "X" in untransposed else source.T
+    data2, data1 = left2 @ delta3, left1 @ delta2
+    coefficient = {"Lambda": Lambda, "none": 0.0, "half": Lambda / 2, "double": 2 * Lambda,
+                   "W": 1.0}[penalty]
+    scale = {"data": (1 / n, 1.0), "none": (1.0, 1.0), "all": (1 / n, 1 / n)}[average]
+    dJdW2 = data2 * scale[0] + coefficient * W2 * scale[1]
+    dJdW1 = data1 * scale[0] + coefficient * W1 * scale[1]
+    if dJdW1.shape != W1.shape or dJdW2.shape != W2.shape:
+        raise ValueError("shapes do not fit")
+    return dJdW1, dJdW2
+
+
+GRADIENT_MISTAKES = [
+    ("it has the wrong sign: the derivative of (1/2)(y - yHat)**2 with respect to yHat is "
+     "-(y - yHat), so delta3 = -(y - yHat) * sigma'(z3).", dict(sign=-1.0)),
+    ("the data term is not averaged: divide it by X.shape[0], as the cost divides by N "
+     "(the penalty term Lambda * W is not divided).", dict(average="none")),
+    ("the 1/N is applied to the penalty too: only the data term of the cost is an average, "
+     "so the penalty's gradient is Lambda * W, not Lambda * W / N.", dict(average="all")),
+    ("the data term is twice too large: the 2 of the square cancels the 1/2 of the cost.",
+     dict(data_factor=2.0)),
+    ("the penalty term is missing: add self.Lambda * self.W1 to dJdW1 and self.Lambda * "
+     "self.W2 to dJdW2.", dict(penalty="none")),
+    ("the penalty term is Lambda * W / 2: the derivative of (Lambda/2) * W**2 is Lambda * W.",
+     dict(penalty="half")),
+    ("the penalty term is 2 * Lambda * W: the 2 of the square cancels the 1/2 of Lambda/2, "
+     "leaving Lambda * W.", dict(penalty="double")),
+    ("the penalty term lacks its factor Lambda: it is Lambda * W, not W.", dict(penalty="W")),
+    ("sigma' of the output is taken at yHat = sigmoid(z3); it belongs at the weighted sum: "
+     "self.sigmoidPrime(self.z3).", dict(slope3="a")),
+    ("the factor sigma'(z3) is missing from delta3: going back through yHat = sigmoid(z3) "
+     "multiplies by self.sigmoidPrime(self.z3).", dict(slope3="none")),
+    ("delta3 uses sigma'(z2), the hidden layer's; the output needs sigma'(z3).",
+     dict(slope3="z2")),
+    ("sigma' of the hidden layer is taken at a2 = sigmoid(z2); it belongs at the weighted sum: "
+     "self.sigmoidPrime(self.z2).", dict(slope2="a")),
+    ("the factor sigma'(z2) is missing from delta2: going back through a2 = sigmoid(z2) "
+     "multiplies by self.sigmoidPrime(self.z2).", dict(slope2="none")),
+    ("delta2 uses sigma'(z3), the output's; the hidden layer needs sigma'(z2).",
+     dict(slope2="z3")),
+    ("a2 is not transposed: dJdW2 = a2.T @ delta3 adds up the examples.",
+     dict(untransposed=("a2",))),
+    ("X is not transposed: dJdW1 = X.T @ delta2 adds up the examples.",
+     dict(untransposed=("X",))),
+    ("W2 is not transposed: going back from the output to the hidden layer multiplies by "
+     "W2.T (delta3 @ W2.T).", dict(untransposed=("W2",))),
+    ("dJdW1 is built from a2; the inputs that feed the hidden layer are X: X.T @ delta2.",
+     dict(inputs="a2")),
+]
+
+
+def network_case(seed, D, H, n):
+    """Return (W1, W2, X, y): random weights of a D-H-1 network, X (n, D) and y (n, 1)."""
+    rng = np.random.default_rng(seed)
+    return (rng.normal(0.0, 1.0, (D, H)), rng.normal(0.0, 1.0, (H, 1)),
+            rng.uniform(0.0, 1.0, (n, D)), rng.uniform(0.3, 1.0, (n, 1)))
+
+
+def describe(D, H, n, Lambda):
+    """Return the words that name a hidden case in a failure message."""
+    return f"a {D}-{H}-1 network, {n} example{'s' * (n != 1)}, Lambda = {Lambda:g}"
+
+
+# --- a stand-in with a known gradient ----------------------------------------------------
+
+def bowl_cost(bottom, scales, p):
+    """Return sum_i s_i ((p_i - c_i)^2 / 2 + (p_i - c_i)^4 / 4), the cost of the module's Bowl."""
+    d = np.asarray(p, dtype=float) - bottom
+    return float(np.sum(scales * (d ** 2 / 2 + d ** 4 / 4)))
+
+
+def bowl_gradient(bottom, scales, p):
+    """Return the exact gradient of bowl_cost at p."""
+    d = np.asarray(p, dtype=float) - bottom
+    return scales * (d + d ** 3)
+
+
+class StandIn:
+    """The key's own copy of a Bowl: the same cost, the same methods, kept in the grader.
+
+    The key works out the mistakes of computeNumericalGradient on it. It also stands in for the
+    module's Bowl when check() runs in process on globals that lack it.
+    """
+
+    SHAPES = ((2, 3), (3, 1))
+
+    def __init__(self, seed=None, bottom=None, scales=None, params=None):
+        if seed is not None:
+            rng = np.random.default_rng(seed)
+            bottom, scales = rng.uniform(-1.0, 1.0, 9), rng.uniform(0.5, 2.0, 9)
+            params = bottom + rng.uniform(-1.0, 1.0, 9)
+        self.bottom, self.scales = np.array(bottom, float), np.array(scales, float)
+        self.params = np.array(params, dtype=float)
+
+    def getParams(self):
+        return self.params.copy()
+
+    def setParams(self, params):
+        self.params = np.array(params, dtype=float).reshape(self.bottom.shape)
+
+    def costFunction(self, X, y):
+        return bowl_cost(self.bottom, self.scales, self.params)
+
+    def computeGradients(self, X, y):
+        return bowl_gradient(self.bottom, self.scales, self.params)
+
+    def costFunctionPrime(self, X, y):
+        gradient = self.computeGradients(X, y)
+        return gradient[:6].reshape(self.SHAPES[0]), gradient[6:].reshape(self.SHAPES[1])
+
+
+def finite_differences(N, X, y, e=STEP, kind="central", divisor=None, reset=True, sign=1.0):
+    """Return a finite-difference gradient of N.costFunction, optionally with a mistake.
+
+    kind "central", "forward" or "backward"; divisor (default 2e for central, e otherwise);
+    reset False leaves every earlier perturbation in place; sign -1 subtracts the wrong way.
+    N's parameters are restored.
+    """
+    start = N.getParams()
+    divisor = divisor or (2 * e if kind == "central" else e)
+    numeric = np.zeros(start.size)
+    perturb = np.zeros(start.size)
+    for i in range(start.size):
+        perturb[i] = e
+        upper = start + perturb if kind != "backward" else start
+        lower = start - perturb if kind != "forward" else start
+        N.setParams(upper)
+        high = N.costFunction(X, y)
+        N.setParams(lower)
+        low = N.costFunction(X, y)
+        numeric[i] = sign * (high - low) / divisor
+        if reset:
+            perturb[i] = 0.0
+    N.setParams(start)
+    return numeric
+
+
+def numerical_mistakes():
+    """Return [(teaching message, finite_differences switches)] for computeNumericalGradient."""
+    found = [
+        ("it uses forward differences, (J(p + e) - J(p)) / e, whose error shrinks only like e; "
+         "central differences, (J(p + e) - J(p - e)) / (2 e), are accurate to order e**2.",
+         dict(kind="forward")),
+        ("it uses backward differences, (J(p) - J(p - e)) / e, whose error shrinks only like "
+         "e; use central differences, (J(p + e) - J(p - e)) / (2 e).", dict(kind="backward")),
+        ("it is twice the right value: a central difference spans 2 e, from p - e to p + e; "
+         "divide by 2 * e.", dict(divisor=STEP)),
+        ("it has the wrong sign: the difference is J(p + e) - J(p - e), the higher point "
+         "first.", dict(sign=-1.0)),
+        ("the perturbation of each parameter is never removed, so later parameters are "
+         "differentiated at a shifted point: reset it to zero after each parameter.",
+         dict(reset=False)),
+    ]
+    for e in (1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 5e-3, 2e-3, 1e-3):
+        found.append((f"it uses forward differences with a huge step (e = {e:g}): their error "
+                      "grows like e; use central differences with e = 1e-4.",
+                      dict(kind="forward", e=e)))
+        found.append((f"its step is far too large (e = {e:g}): the error of central "
+                      "differences grows like e**2; use e = 1e-4.", dict(e=e)))
+    return found
+
+
+# --- building the student's `self` in the notebook (the kernel, when grading) -------------
+
+def _notebook(ns, name):
+    """Return the notebook's object `name`; fail clearly if the notebook lacks it."""
+    found = ns.get(name)
+    if found is None:
+        raise checking.CheckFailure(f"the notebook has no {name}: run the notebook from the "
+                                    "top, without changing the locked cells.")
+    return found
+
+
+def _network(ns, W1, W2, Lambda):
+    """Return a new Neural_Network of the notebook holding W1, W2 and Lambda."""
+    network = _notebook(ns, "Neural_Network")(Lambda=Lambda)
+    network.W1, network.W2 = W1.copy(), W2.copy()
+    if W1.shape != (2, 3):  # the sizes only matter to getParams and setParams
+        network.inputLayerSize, network.hiddenLayerSize = W1.shape
+    return network
+
+
+def _with_numerical_sigmoid_prime(ns, network):
+    """Give `network` a sigmoidPrime of its own: central differences of its sigmoid."""
+    derivative = ns.get("numerical_derivative")
+    network.sigmoidPrime = (derivative(network.sigmoid) if derivative is not None
+                            else logistic_slope)
+    return network
+
+
+def _bowl(ns, seed):
+    """Return (stand-in, bottom, scales): a Bowl of the notebook (the module's), else the key's."""
+    Bowl = ns.get("Bowl")
+    bowl = Bowl(seed=seed) if Bowl is not None else StandIn(seed)
+    return bowl, np.asarray(bowl.bottom, dtype=float), np.asarray(bowl.scales, dtype=float)
+
+
+def _kind(value):
+    """Return the type name of a value, also for an object that stayed in the kernel."""
+    return getattr(value, "_type", None) or type(value).__name__
+
+
+# --- the checks --------------------------------------------------------------------------
+
+def _call(what, function, *args):
+    """checking.call, with a hint about transposes when numpy finds the shapes do not fit."""
+    try:
+        return checking.call(what, function, *args)
+    except checking.CheckFailure as failure:
+        cause = failure.__cause__
+        if isinstance(cause, ValueError) and any(
+                word in str(cause) for word in ("shape", "dimension", "aligned", "broadcast")):
+            raise checking.CheckFailure(f"{failure} {SHAPES_HINT}") from None
+        raise
+
+
+def _run_cases(check_one, cases, messages):
+    """Run check_one(*case) for every case; raise the first failure that names a known
+    mistake, else the first failure, if any."""
+    failures = []
+    for case in cases:
+        try:
+            check_one(*case)
+        except checking.CheckFailure as failure:
+            failures.append(failure)
+    if failures:
+        named = [f for f in failures if any(m in str(f) for m in messages)]
+        raise (named or failures)[0]
+
+
+def sigmoid_prime_mistakes(z):
+    """Return [(teaching message, value)] for the typical mistakes of sigmoidPrime at z."""
+    s = logistic(z)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return [
+            ("the square of the denominator is missing: sigma'(z) = e**-z / (1 + e**-z)**2 "
+             "= sigma(z) * (1 - sigma(z)).", s * np.exp(-z)),
+            ("it computes sigma(z) * (1 - z); the second factor is 1 - sigma(z).", s * (1 - z)),
+            ("it computes z * (1 - z), which is sigma' only when its argument is already the "
+             "activation sigma(z): here it receives z, so use sigma(z) * (1 - sigma(z)).",
+             z * (1 - z)),
+            ("it has the wrong sign: sigma increases everywhere, so sigma'(z) > 0.",
+             -logistic_slope(z)),
+            ("it returns sigma(z) itself, not its derivative.", s),
+            ("it computes e**z / (1 + e**-z)**2; the numerator is e**-z.",
+             np.exp(z) * s ** 2),
+            ("it computes sigma(z)**2; the derivative is sigma(z) * (1 - sigma(z)).", s ** 2),
+        ]
+
+
+def check_sigmoidPrime(function, ns):
+    rng = np.random.default_rng(530)
+    # A number travels to the kernel as a float (a 0-d array would arrive with shape (1,)).
+    inputs = [rng.normal(0.0, 3.0, (4, 3)), np.linspace(-8.0, 8.0, 9).reshape(-1, 1), 0.7,
+              rng.uniform(-2.0, 2.0, (2, 5))]
+    W1, W2, _, _ = network_case(*NETWORKS[0][:4])
+    network = _network(ns, W1, W2, 0.0)
+
+    def one(z):
+        what = (f"sigmoidPrime(self, z) for z of shape {z.shape}" if np.ndim(z)
+                else f"sigmoidPrime(self, z) for the number z = {z}")
+        got = _call(what, function, network, np.copy(z) if np.ndim(z) else z)
+        numeric = (logistic(z + 1e-5) - logistic(z - 1e-5)) / 2e-5
+        known = sigmoid_prime_mistakes(z)
+        checking.check_close(what, got, numeric, rtol=1e-7, mistakes=known,
+                             hint="sigma'(z) has the shape of z; the expected values are "
+                                  "central differences of the sigmoid.")
+        checking.check_close(what, got, logistic_slope(z), rtol=REFERENCE_RTOL, mistakes=known)
+
+    _run_cases(one, [(z,) for z in inputs], [m for m, _ in sigmoid_prime_mistakes(np.ones(1))])
+
+
+def check_costFunction(function, ns):
+    def one(seed, D, H, n, Lambda):
+        W1, W2, X, y = network_case(seed, D, H, n)
+        what = f"costFunction(self, X, y) for {describe(D, H, n, Lambda)}"
+        got = _call(what, function, _network(ns, W1, W2, Lambda), X.copy(), y.copy())
+        if isinstance(got, np.ndarray) and got.ndim > 0:
+            raise checking.CheckFailure(
+                f"{what} returned an array of shape {got.shape}; expected a single number. "
+                "Python's built-in sum adds along the first axis only: use np.sum, which adds "
+                "up every entry.")
+        expected = cost(W1, W2, Lambda, X, y)
+        known = [(m, v) for m, v in cost_variants(W1, W2, Lambda, X, y)
+                 if abs(v - expected) > 1e-9 * abs(expected)]
+        checking.check_scalar(what, got, expected, rtol=COST_RTOL, mistakes=known)
+
+    one_by_one = np.ones((1, 1))
+    _run_cases(one, NETWORKS, [m for m, _ in cost_variants(one_by_one, one_by_one, 1.0,
+                                                           one_by_one, one_by_one)])
+
+
+def _gradient_mistakes(W1, W2, Lambda, X, y, expected):
+    """Return ([(message, dJdW1)], [(message, dJdW2)]) for the mistakes that change a part."""
+    parts = ([], [])
+    for message, switches in GRADIENT_MISTAKES:
+        try:
+            values = gradients(W1, W2, Lambda, X, y, **switches)
+        except ValueError:  # this mistake does not fit the shapes of this case
+            continue
+        for part, value, right in zip(parts, values, expected):
+            if checking.relative_error(value, right) > 1e-6:
+                part.append((message, value))
+    return parts
+
+
+def check_costFunctionPrime(function, ns):
+    def one(seed, D, H, n, Lambda):
+        W1, W2, X, y = network_case(seed, D, H, n)
+        network = _with_numerical_sigmoid_prime(ns, _network(ns, W1, W2, Lambda))
+        what = f"costFunctionPrime(self, X, y) for {describe(D, H, n, Lambda)}"
+        result = _call(what, function, network, X.copy(), y.copy())
+        if not isinstance(result, (tuple, list)) or len(result) != 2:
+            raise checking.CheckFailure(f"{what} returned {_kind(result)}; expected two "
+                                        "arrays: return dJdW1, dJdW2")
+        expected = gradients(W1, W2, Lambda, X, y)
+        numeric = [checking.central_difference(lambda: cost(W1, W2, Lambda, X, y), W)
+                   for W in (W1, W2)]
+        known = _gradient_mistakes(W1, W2, Lambda, X, y, expected)
+        for name, got, num, right, mistakes, W in zip(("dJdW1", "dJdW2"), result, numeric,
+                                                      expected, known, (W1, W2)):
+            hint = (f"costFunctionPrime returns (dJdW1, dJdW2) in that order; {name} has the "
+                    f"shape of {name[3:]}, {W.shape}.")
+            checking.check_gradient(f"{name} of {what}", got, num, tol=GRADIENT_TOL,
+                                    mistakes=mistakes, hint=hint)
+            checking.check_close(f"{name} of {what}", got, right, rtol=REFERENCE_RTOL,
+                                 mistakes=mistakes, hint=hint)
+
+    _run_cases(one, NETWORKS, [m for m, _ in GRADIENT_MISTAKES])
+
+
+def check_computeNumericalGradient(function, ns):
+    X, y = np.ones((3, 2)), np.ones((3, 1))  # the stand-ins ignore them
+
+    def one(seed):
+        bowl, bottom, scales = _bowl(ns, seed)
+        start = np.asarray(bowl.getParams(), dtype=float)
+        what = (f"computeNumericalGradient(N, X, y) for a cost with a known gradient "
+                f"(stand-in {seed})")
+        got = _call(what, function, bowl, X, y)
+        after = np.asarray(bowl.getParams(), dtype=float)
+        exact = bowl_gradient(bottom, scales, start)
+        twin = StandIn(bottom=bottom, scales=scales, params=start)
+        known = []
+        for message, switches in numerical_mistakes():
+            value = finite_differences(twin, X, y, **switches)
+            if checking.relative_error(value, exact) > 1e-6:
+                known.append((message, value))
+        checking.check_close(what, got, exact, rtol=GRADIENT_TOL, mistakes=known,
+                             hint=f"It has one entry per parameter, shape {start.shape}, like "
+                                  "N.getParams(). A relative error between 1e-6 and 1e-2 "
+                                  "usually means one-sided differences, or a step far larger "
+                                  "than e = 1e-4.")
+        checking.check_close(f"the parameters of N after {what}", after, start, rtol=1e-12,
+                             hint="computeNumericalGradient must leave the network as it "
+                                  "found it: end with N.setParams(...) of the parameters it "
+                                  "started from.")
+
+    _run_cases(one, [(seed,) for seed in NUMERICAL_SEEDS],
+               [m for m, _ in numerical_mistakes()])
+
+
+STALE = ("it is computed at the network's old parameters: call self.N.setParams(params) "
+         "first, then ask the network for its cost and gradient.")
+
+
+def check_costFunctionWrapper(function, ns):
+    X, y = np.ones((3, 2)), np.ones((3, 1))  # the stand-ins ignore them
+    trainer = _notebook(ns, "trainer")
+
+    def one(seed):
+        bowl, bottom, scales = _bowl(ns, seed)
+        old = np.asarray(bowl.getParams(), dtype=float)
+        params = old + np.random.default_rng(seed).normal(0.0, 0.5, old.size)
+        what = (f"costFunctionWrapper(self, params, X, y) for a network stand-in with a known "
+                f"cost (stand-in {seed})")
+        result = _call(what, function, trainer(bowl), params.copy(), X, y)
+        if not isinstance(result, (tuple, list)) or len(result) != 2:
+            raise checking.CheckFailure(
+                f"{what} returned {_kind(result)}; scipy's minimize with jac=True expects a "
+                "pair: return cost, grad")
+        got_cost, got_grad = result
+        if np.size(got_cost) == params.size and np.size(got_grad) == 1:
+            raise checking.CheckFailure(f"{what} returns (grad, cost); scipy expects the cost "
+                                        "first: return cost, grad")
+        if isinstance(got_grad, (tuple, list)):
+            raise checking.CheckFailure(
+                f"the gradient returned by {what} is a {_kind(got_grad)} of {len(got_grad)} "
+                f"items; scipy needs one vector of {params.size} numbers, laid out like "
+                "getParams(): use self.N.computeGradients(X, y).")
+        if isinstance(got_cost, np.ndarray) and got_cost.ndim > 0:
+            raise checking.CheckFailure(f"the cost returned by {what} is an array of shape "
+                                        f"{got_cost.shape}; scipy needs a single number.")
+        right_grad = bowl_gradient(bottom, scales, params)
+        checking.check_scalar(f"the cost returned by {what}", got_cost,
+                              bowl_cost(bottom, scales, params), rtol=COST_RTOL,
+                              mistakes=[(STALE, bowl_cost(bottom, scales, old))])
+        checking.check_close(f"the gradient returned by {what}", got_grad, right_grad,
+                             rtol=GRADIENT_TOL,
+                             mistakes=[(STALE, bowl_gradient(bottom, scales, old)),
+                                       ("it is minus the gradient: scipy minimizes, and "
+                                        "needs the gradient itself.", -right_grad)],
+                             hint="It is one vector laid out like getParams(): "
+                                  "self.N.computeGradients(X, y).")
+
+    def training(seed):
+        bowl, bottom, scales = _bowl(ns, seed)
+        start = np.asarray(bowl.getParams(), dtype=float)
+        what = f"training with your costFunctionWrapper (trainer.train, stand-in {seed})"
+        checking.call(what, trainer(bowl).train, X, y, X, y)
+        final = np.asarray(bowl.getParams(), dtype=float)
+        best = optimize.minimize(lambda p: (bowl_cost(bottom, scales, p),
+                                            bowl_gradient(bottom, scales, p)),
+                                 start, jac=True, method="BFGS",
+                                 options={"maxiter": TRAINER_MAXITER})
+        reached = bowl_cost(bottom, scales, final)
+        if reached > best.fun + 1e-8:
+            raise checking.CheckFailure(
+                f"{what} ended at the cost {reached:.3g}, but BFGS from the same start reaches "
+                f"{best.fun:.3g}: check that costFunctionWrapper returns the cost and the "
+                "gradient at params.")
+        checking.check_close(f"the weights after {what}", final, best.x, rtol=TRAINED_RTOL)
+
+    messages = [STALE, "returns (grad, cost)", "minus the gradient"]
+    _run_cases(one, [(seed,) for seed in WRAPPER_SEEDS], messages)
+    _run_cases(training, [(seed,) for seed in TRAINING_SEEDS], messages)
+
+
+CHECKS = {
+    "sigmoidPrime": check_sigmoidPrime,
+    "costFunction": check_costFunction,
+    "costFunctionPrime": check_costFunctionPrime,
+    "computeNumericalGradient": check_computeNumericalGradient,
+    "costFunctionWrapper": check_costFunctionWrapper,
+}
+
+
+def check(name, ns):
+    """Check the notebook's function `name` on every hidden case.
+
+    ns is the notebook's globals(): when grading, a view of the student's kernel. Its names
+    are read, never bound (the objects the key builds live in the kernel unnamed). Raises
+    checking.CheckFailure; when several cases fail, the failure raised is the first that names
+    a known mistake, else the first.
+    """
+    if name not in FUNCTIONS:
+        raise ValueError(f"unknown function {name!r}; expected one of {FUNCTIONS}")
+    if not callable(ns.get(name)):
+        raise checking.CheckFailure(f"{name} is not defined: run the cell that defines it.")
+    CHECKS[name](ns[name], ns)
+
+
+# --- values the public tests compare with ------------------------------------------------
+
+def example_values(W1, W2, X, y, Lambdas=(0.0, 0.01)):
+    """Return {Lambda: (cost, dJdW1, dJdW2)} for the public tests' fixed network."""
+    return {Lambda: (cost(W1, W2, Lambda, X, y), *gradients(W1, W2, Lambda, X, y))
+            for Lambda in Lambdas}

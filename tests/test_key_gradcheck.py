@@ -1,0 +1,274 @@
+"""The answer key of 05-gradcheck, against the corpus of student answers, in process (no kernel).
+
+Each case of tests/corpus/gradcheck.py is run the way the grader would see it: the source
+notebook's setup, class and reference-solution cells are executed in a fresh namespace and the
+case's cells replace the functions they define. Then the key must fail on a wrong answer's
+target, with a message that names the mistake, and pass everything else; the notebook's own
+test cells (public and hidden parts) must fail for the target only.
+"""
+import json
+import re
+import runpy
+import sys
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+from scipy import optimize
+
+matplotlib.use("Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSIGNMENT = ROOT / "source" / "05-gradcheck"
+NOTEBOOK = ASSIGNMENT / "gradcheck.ipynb"
+for folder in (ROOT, ASSIGNMENT):  # `course` and the assignment's `readonly` package
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+from course import checking  # noqa: E402
+from course.keys import gradcheck as key  # noqa: E402
+
+CORPUS = runpy.run_path(str(ROOT / "tests" / "corpus" / "gradcheck.py"))
+CASES = CORPUS["CASES"]
+CORPUS_CELLS = {case["name"]: case["cells"] for case in CASES}
+CELLS = {cell["id"]: "".join(cell["source"]) for cell in json.loads(NOTEBOOK.read_text())["cells"]}
+DEFINITIONS = ("setup", "network") + key.FUNCTIONS + ("trainer",)
+
+# What the failure message of each wrong answer must say (a regular expression).
+MISTAKE = {
+    "sp_missing_square": r"square of the denominator is missing",
+    "sp_sigma_times_one_minus_z": r"sigma\(z\) \* \(1 - z\)",
+    "sp_z_times_one_minus_z": r"it computes z \* \(1 - z\)",
+    "sp_exponent_sign": r"the numerator is e\*\*-z",
+    "sp_returns_sigmoid": r"returns sigma\(z\) itself",
+    "cf_builtin_sum": r"array of shape \(3,\).*built-in sum",
+    "cf_not_averaged": r"added up, not averaged",
+    "cf_penalty_divided_by_n": r"penalty is divided by N as well",
+    "cf_penalty_without_half": r"penalty is twice too large",
+    "cf_no_penalty": r"penalty term is missing",
+    "cf_penalty_w1_only": r"penalty uses W1 only",
+    "cfp_missing_transpose_a2": r"a2 is not transposed",
+    "cfp_missing_transpose_w2": r"raised ValueError.*missing or extra transpose",
+    "cfp_missing_transpose_x": r"X is not transposed",
+    "cfp_sigma_prime_of_z3_in_hidden_layer": r"delta2 uses sigma'\(z3\)",
+    "cfp_sigma_prime_at_yhat": r"output is taken at yHat",
+    "cfp_missing_lambda_term": r"penalty term is missing",
+    "cfp_penalty_half_lambda": r"penalty term is Lambda \* W / 2",
+    "cfp_one_over_n_on_penalty": r"1/N is applied to the penalty too",
+    "cfp_wrong_sign": r"wrong sign",
+    "cfp_undefined_yhat": r"NameError: name 'yHat' is not defined",
+    "cng_forward_difference": r"uses forward differences, ",
+    "cng_forward_huge_step": r"forward differences with a huge step \(e = 0\.1\)",
+    "cng_central_huge_step": r"step is far too large \(e = 0\.05\)",
+    "cng_swapped_losses": r"wrong sign",
+    "cng_divides_by_e": r"twice the right value.*2 \* e",
+    "cng_perturbation_not_reset": r"perturbation of each parameter is never removed",
+    "cng_parameters_not_restored": r"parameters of N after .*leave the network as it found it",
+    "cfw_params_never_set": r"old parameters: call self\.N\.setParams\(params\) first",
+    "cfw_params_set_too_late": r"old parameters: call self\.N\.setParams\(params\) first",
+    "cfw_grad_then_cost": r"returns \(grad, cost\)",
+    "cfw_gradient_as_two_arrays": r"tuple of 2 items.*computeGradients",
+    "cfw_cost_only": r"returned float.*expects a pair",
+    "cfw_minus_gradient": r"minus the gradient",
+}
+
+
+# What the public parts of the test cells import before their hidden part runs.
+PUBLIC_IMPORTS = "from readonly.gradcheck_module import Bowl, numerical_derivative\n"
+
+
+def notebook_namespace(replacements=None, public_imports=True):
+    """Return the globals of the source notebook after its definitions, with cells replaced."""
+    ns = {"__name__": "__main__"}
+    for cell_id in DEFINITIONS:
+        exec(CELLS[cell_id], ns)
+    for source in (replacements or {}).values():
+        exec(source, ns)
+    if public_imports:
+        exec(PUBLIC_IMPORTS, ns)
+    return ns
+
+
+def run_test_cell(function, ns):
+    """Run the notebook's test cell of `function`; return None if it passes, else the message."""
+    try:
+        exec(CELLS["test_" + function], ns)
+    except AssertionError as failure:
+        return str(failure)
+    return None
+
+
+def key_failure(function, ns):
+    """Return the message of key.check(function, ns), or None if it passes."""
+    try:
+        key.check(function, ns)
+    except checking.CheckFailure as failure:
+        return str(failure)
+    return None
+
+
+def test_corpus_is_complete():
+    names = [case["name"] for case in CASES]
+    assert len(names) == len(set(names)), "case names must be unique"
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", name) for name in names)
+    assert CORPUS["FUNCTIONS"] == list(key.FUNCTIONS) and CORPUS["DEPENDS"] == {}
+    for function in key.FUNCTIONS:
+        wrong = [c for c in CASES if c["expect"] == "loses" and c["target"] == function]
+        assert len(wrong) >= 3, f"fewer than three typical mistakes for {function}"
+        assert all(list(c["cells"]) == [function] for c in wrong)
+    assert len([c for c in CASES if c["expect"] == "full"]) >= 5
+    assert set(MISTAKE) == {c["name"] for c in CASES if c["expect"] == "loses"}
+
+
+def test_reference_solutions_pass_key_and_test_cells():
+    ns = notebook_namespace()
+    for function in key.FUNCTIONS:
+        assert key_failure(function, ns) is None
+        assert run_test_cell(function, ns) is None
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "loses"],
+                         ids=lambda case: case["name"])
+def test_mistake_loses_only_its_target(case):
+    ns = notebook_namespace(case["cells"])
+    target = case["target"]
+    message = key_failure(target, ns)
+    assert message is not None, f"the key accepts {case['name']}"
+    assert re.search(MISTAKE[case["name"]], message, re.S), message
+    assert run_test_cell(target, ns) is not None, "the test cell accepts the mistake"
+    for function in key.FUNCTIONS:
+        if function != target:
+            assert key_failure(function, ns) is None, function
+            assert run_test_cell(function, ns) is None, function
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "full"],
+                         ids=lambda case: case["name"])
+def test_other_correct_styles_keep_full_marks(case):
+    ns = notebook_namespace(case["cells"])
+    for function in key.FUNCTIONS:
+        assert key_failure(function, ns) is None, function
+        assert run_test_cell(function, ns) is None, function
+
+
+SIGNATURES = CORPUS["SIGNATURES"]
+
+
+@pytest.mark.parametrize("function", key.FUNCTIONS)
+def test_stubs_fail(function):
+    stub = SIGNATURES[function] + "    raise NotImplementedError()\n"
+    ns = notebook_namespace({function: stub})
+    assert "not implemented yet" in key_failure(function, ns)
+    assert "not implemented yet" in run_test_cell(function, ns)
+    zeros = SIGNATURES[function] + "    return 0 * np.ones(9)\n"
+    ns = notebook_namespace({function: zeros})
+    assert key_failure(function, ns) is not None
+    assert run_test_cell(function, ns) is not None
+
+
+def test_a_missing_function_is_named():
+    ns = notebook_namespace()
+    del ns["costFunctionPrime"]
+    assert "costFunctionPrime is not defined" in key_failure("costFunctionPrime", ns)
+    with pytest.raises(ValueError):
+        key.check("forward", ns)
+
+
+def test_key_leaves_the_notebook_namespace_alone():
+    ns = notebook_namespace()
+    before = dict(ns)
+    for function in key.FUNCTIONS:
+        key.check(function, ns)
+    assert ns.keys() == before.keys() and all(ns[k] is before[k] for k in before)
+
+
+@pytest.mark.parametrize("case", key.NETWORKS)
+def test_key_gradient_matches_its_own_cost(case):
+    W1, W2, X, y = key.network_case(*case[:4])
+    Lambda = case[4]
+    for W, exact in zip((W1, W2), key.gradients(W1, W2, Lambda, X, y)):
+        numeric = checking.central_difference(lambda: key.cost(W1, W2, Lambda, X, y), W)
+        assert checking.relative_error(exact, numeric) < 1e-7
+
+
+@pytest.mark.parametrize("seed", key.NUMERICAL_SEEDS + key.WRAPPER_SEEDS)
+def test_key_bowl_formula_is_the_module_bowl(seed):
+    from readonly.gradcheck_module import Bowl
+
+    bowl, twin = Bowl(seed=seed), key.StandIn(seed)
+    p = bowl.getParams()
+    assert np.array_equal(twin.getParams(), p)
+    assert np.isclose(key.bowl_cost(bowl.bottom, bowl.scales, p), bowl.costFunction(None, None),
+                      rtol=1e-14)
+    assert np.allclose(key.bowl_gradient(bowl.bottom, bowl.scales, p),
+                       bowl.computeGradients(None, None), rtol=1e-14)
+    numeric = checking.central_difference(lambda: key.bowl_cost(bowl.bottom, bowl.scales, p), p)
+    assert checking.relative_error(key.bowl_gradient(bowl.bottom, bowl.scales, p), numeric) < 1e-8
+    assert np.allclose(key.finite_differences(twin, None, None), twin.computeGradients(None, None),
+                       rtol=1e-6)
+    assert np.array_equal(twin.getParams(), p), "finite_differences restores the parameters"
+
+
+def test_key_works_without_the_public_imports():
+    """Called in process on globals that lack Bowl and numerical_derivative, it uses its own."""
+    ns = notebook_namespace(public_imports=False)
+    for function in key.FUNCTIONS:
+        assert key_failure(function, ns) is None
+    broken = notebook_namespace(CORPUS_CELLS["cng_divides_by_e"], public_imports=False)
+    assert "twice the right value" in key_failure("computeNumericalGradient", broken)
+
+
+def test_key_mistakes_are_really_wrong_and_distinct():
+    W1, W2, X, y = key.network_case(*key.NETWORKS[2][:4])  # square: nearly every mistake fits
+    Lambda = key.NETWORKS[2][4]
+    exact = np.concatenate([g.ravel() for g in key.gradients(W1, W2, Lambda, X, y)])
+    values = []
+    for message, switches in key.GRADIENT_MISTAKES:
+        try:
+            value = np.concatenate([g.ravel() for g in
+                                    key.gradients(W1, W2, Lambda, X, y, **switches)])
+        except ValueError:
+            assert "W2" in message or "sigma'(z2)" in message, message
+            continue
+        assert checking.relative_error(value, exact) > 1e-3, message
+        assert all(checking.relative_error(value, other) > 1e-6 for other in values), message
+        values.append(value)
+
+
+def test_key_cost_and_gradient_agree_with_the_notebook():
+    ns = notebook_namespace()
+    W1, W2, X, y = key.network_case(501, 2, 3, 6)
+    N = ns["Neural_Network"](Lambda=0.05)
+    N.W1, N.W2 = W1.copy(), W2.copy()
+    assert np.allclose(N.forward(X), key.layers(W1, W2, X)[3], rtol=1e-12)
+    assert np.isclose(N.costFunction(X, y), key.cost(W1, W2, 0.05, X, y), rtol=1e-12)
+    exact = np.concatenate([g.ravel() for g in key.gradients(W1, W2, 0.05, X, y)])
+    assert np.allclose(N.computeGradients(X, y), exact, rtol=1e-10)
+
+
+def test_notebook_trainer_reaches_the_scipy_optimum():
+    ns = notebook_namespace()
+    bowl = ns["Bowl"](seed=key.TRAINING_SEEDS[0])
+    start = bowl.getParams()
+    T = ns["trainer"](bowl)
+    T.train(None, None, None, None)
+    best = optimize.minimize(lambda p: (key.bowl_cost(bowl.bottom, bowl.scales, p),
+                                        key.bowl_gradient(bowl.bottom, bowl.scales, p)),
+                             start, jac=True, method="BFGS")
+    assert np.allclose(bowl.getParams(), best.x, rtol=1e-10)
+    assert np.allclose(best.x, bowl.bottom, atol=1e-5)
+    assert len(T.J) == len(T.testJ) == T.optimizationResults.nit
+
+
+def test_public_values_come_from_the_key():
+    """The numbers typed into the public tests are the key's, for the module's fixed network."""
+    ns = notebook_namespace()
+    from readonly.gradcheck_module import example_network
+
+    N, X, y = example_network(ns["Neural_Network"])
+    values = key.example_values(N.W1, N.W2, X, y, (0.0, 0.01))
+    for Lambda, (cost, dJdW1, dJdW2) in values.items():
+        assert f"{cost:.12g}" in CELLS["test_costFunction"]
+        for number in np.concatenate([dJdW1.ravel(), dJdW2.ravel()]):
+            assert f"{number:.10g}" in CELLS["test_costFunctionPrime"]
