@@ -245,7 +245,7 @@ def _tampering(nb, master):
                             "restored as code")
         elif mine[gid].get("source") != cell.get("source"):
             problems.append(f"test cell {gid} was edited: the original test was restored and used")
-        tested = _tested_function(gid, master)
+        tested = notebooks.tested_function(gid, master)
         where = next((i for i, c in enumerate(nb.cells) if notebooks.defines(c, tested)), None)
         if where is not None and nb.cells.index(mine[gid]) < where:
             problems.append(f"test cell {gid} was moved above the cell defining {tested}: "
@@ -264,13 +264,6 @@ def _deduplicate_grade_ids(nb):
             problems.append(f"cell {gid} appears more than once: only its last copy is graded")
         seen.add(gid)
     return problems
-
-
-def _tested_function(test_id, master):
-    """The function a test cell checks: the longest defined name that test_<name>[_what] names."""
-    names = {n for c in master.cells for n in ([notebooks.grade_id(c)] + notebooks.defined_names(c)) if n}
-    candidates = [n for n in names if test_id == f"test_{n}" or test_id.startswith(f"test_{n}_")]
-    return max(candidates, key=len, default=None)
 
 
 def _repair_cell_ids(nb):

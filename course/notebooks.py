@@ -63,6 +63,14 @@ def label(cell):
     return grade_id(cell) or (names[0] if names else None) or cell.get("id") or "a cell"
 
 
+def tested_function(test_id, nb):
+    """The function a test cell checks: the longest name defined in `nb` that its grade_id
+    names as test_<name> or test_<name>_<what>; None if there is none."""
+    names = {n for c in nb.cells for n in [grade_id(c), *defined_names(c)] if n}
+    candidates = [n for n in names if test_id == f"test_{n}" or test_id.startswith(f"test_{n}_")]
+    return max(candidates, key=len, default=None)
+
+
 def cells_by_grade_id(nb):
     return {grade_id(c): c for c in nb.cells if grade_id(c)}
 

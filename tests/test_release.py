@@ -74,7 +74,8 @@ def test_cell_conventions(path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     answers = [notebooks.grade_id(c) for c in code if notebooks.nbgrader(c).get("solution")]
     tests = [c for c in code if notebooks.is_test(c)]
-    tested = {re.match(r"test_(.+?)(_[a-z]+)?$", notebooks.grade_id(c)).group(1) for c in tests}
+    tested = {notebooks.tested_function(notebooks.grade_id(c), nb) for c in tests}
+    assert None not in tested, "a test cell names no function of the notebook"
     assert set(answers) <= tested, "an answer cell has no test_<name> cell"
     for function in tested:
         defining = [c for c in code if function in notebooks.defined_names(c)]

@@ -1,0 +1,850 @@
+"""Answer key for the hidden tests of 06-digits (a two-layer ReLU + softmax network).
+
+The hidden part of each test cell calls `check(name, globals())` (or `check(name, globals(),
+part)` for a further test cell of the same function). When grading, that runs in the grader's
+process and `globals()` stands for the student's kernel (course/judge.py): the student's
+functions run in the kernel on arguments that travel as data, and every comparison happens
+here. The key shares no code with the notebook: its forward pass, log-softmax, loss and
+backward pass are written here from the equations. (Called in process with a plain dict of
+globals, as the fast tests do, the same code runs on ordinary objects.)
+
+* The pure functions (forward, softmax, cost, dscores, batch_W and the four backward_*) get
+  the inputs of several seeded cases: networks of other sizes, a single example, and sizes
+  where D = H = C or H = C = N, so that a missing transpose, the wrong input or a sum over the
+  wrong axis gives a wrong value (named below) instead of a numpy shape error. Gradients are
+  compared with central finite differences of the key's own loss and with its own backward
+  pass. Each function receives the key's own intermediate results (hidden layer, dscores), so
+  a mistake in one function never costs another function's points.
+* `train` runs on the read-only module's StandInNet (imported by the test cell), built in the
+  kernel so that it hands every call of its loss and predict back to a `Recorder` here. The
+  recorded mini-batches and every single update step are checked against what the student's
+  own loop was given, whatever the rest of the notebook does. numpy's random state in the
+  kernel is seeded for the run and restored.
+* `predict` runs on the module's ScoresNet, whose loss(X) returns the key's scores; while it
+  runs, the key's forward is planted in the notebook (and the student's put back), for
+  answers that call forward(X, self.params) instead of self.loss(X).
+* The speed of batch_W can only be measured in the kernel, which the public part of its
+  second test cell does; the hidden part checks its values on a long batch.
+
+Every check passes `mistakes=[(teaching message, value that mistake gives), ...]` so that a
+failure names the typical mistake it matches.
+
+Convention, as in the notebook: one row per example. X is (N, D), y (N,), W1 (D, H), b1 (H,),
+W2 (H, C), b2 (C,), the hidden layer (N, H) and the scores (N, C).
+"""
+import numpy as np
+
+from course import checking
+
+FUNCTIONS = ("forward", "softmax", "cost", "dscores", "batch_W", "backward_W2", "backward_b2",
+             "backward_W1", "backward_b1", "train", "predict")
+PARTS = {"softmax": ("values", "overflow"), "batch_W": ("values", "speed"),
+         "train": ("batch", "update", "momentum")}
+PARAMETERS = ("W1", "b1", "W2", "b2")
+BACKWARD = ("backward_W2", "backward_b2", "backward_W1", "backward_b1")
+# (seed, N, D, H, C). Case 612 has a single example; in 613 D = H = C (every weight matrix is
+# square and W1, W2 have one shape); in 614 H = C and N = C, so that a missing transpose of W2,
+# an argmax or a sum over the wrong axis gives a value of the right shape.
+CASES = (
+    (611, 7, 5, 6, 4),
+    (612, 1, 3, 4, 3),
+    (613, 6, 4, 4, 4),
+    (614, 5, 6, 5, 5),
+    (615, 12, 8, 7, 10),
+)
+GRADIENT_TOL = 1e-6
+REFERENCE_RTOL = 1e-7
+# The long batch (N, p, q) of batch_W's second test cell. That cell's public part times
+# batch_W against the loop in the student's kernel; the grader cannot time the kernel fairly
+# (every call it makes carries its arrays over the wire), so its hidden part checks values.
+LONG_BATCH = (1500, 6, 5)
+
+HINTS = {
+    "forward": "scores (N, C) = hidden @ W2 + b2 with hidden (N, H) = max(0, X @ W1 + b1).",
+    "softmax": "softmax(scores) has the shape of scores, (N, C): each row is exponentiated "
+               "and divided by its own sum (axis=1, keepdims=True).",
+    "dscores": "dL/dS has the shape of the scores, (N, C).",
+    "batch_W": "batch_W(inputs, deltas) is (p, q) for inputs (N, p) and deltas (N, q): "
+               "inputs.T (p, N) @ deltas (N, q) adds up the N outer products.",
+    "backward_W2": "dL/dW2 has the shape of W2, (H, C): hidden.T (H, N) @ dscores (N, C).",
+    "backward_b2": "dL/db2 has the shape of b2, (C,): add dscores up over the examples (axis=0).",
+    "backward_W1": "dL/dW1 has the shape of W1, (D, H): X.T (D, N) @ (the hidden layer's "
+                   "delta, N x H).",
+    "backward_b1": "dL/db1 has the shape of b1, (H,): add the hidden layer's delta up over the "
+                   "examples (axis=0).",
+    "predict": "predict(X) returns one label per example, shape (N,): the index of the "
+               "highest score in each row (np.argmax over axis=1).",
+}
+OVERFLOW = ("softmax returned NaN or infinite values for scores of size about 1000: np.exp "
+            "overflows (or a whole row underflows to 0). Subtract each row's own maximum "
+            "(axis=1, keepdims=True) before np.exp; the shift does not change the result.")
+
+
+# ---------------------------------------------------------------------------------------------
+# The key's own network, written from the equations.
+
+def relu(z):
+    return np.where(z > 0, z, 0.0)
+
+
+def forward(params, X):
+    """Return (scores (N, C), hidden (N, H), z (N, H))."""
+    z = np.einsum("nd,dh->nh", X, params["W1"]) + params["b1"]
+    hidden = relu(z)
+    return np.einsum("nh,hc->nc", hidden, params["W2"]) + params["b2"], hidden, z
+
+
+def log_softmax(scores):
+    """Return log softmax of each row, computed stably through log-sum-exp."""
+    top = scores.max(axis=1, keepdims=True)
+    return scores - top - np.log(np.exp(scores - top).sum(axis=1, keepdims=True))
+
+
+def probabilities(scores):
+    return np.exp(log_softmax(scores))
+
+
+def penalty(params, reg):
+    return reg * sum(float(np.vdot(params[w], params[w])) for w in ("W1", "W2"))
+
+
+def data_loss_of_scores(scores, y):
+    return float(-log_softmax(scores)[np.arange(len(y)), y].mean())
+
+
+def loss(params, X, y, reg):
+    """Return the regularised loss: mean cross-entropy plus reg * (|W1|^2 + |W2|^2)."""
+    return data_loss_of_scores(forward(params, X)[0], y) + penalty(params, reg)
+
+
+def one_hot(y, C):
+    return np.eye(C)[y]
+
+
+def grad_scores(scores, y):
+    """Return dL/dS = (P - Y) / N."""
+    return (probabilities(scores) - one_hot(y, scores.shape[1])) / len(y)
+
+
+def backward(params, X, hidden, dS, reg, *, mask="indicator", transpose=True, factor=2.0,
+             bias_reg=False, divide=1, inputs1="X", inputs2="hidden", penalised=None):
+    """Return {function name: gradient} for the four backward_* functions, maybe with a mistake.
+
+    With the defaults this is the correct backward pass. The switches reproduce mistakes:
+    mask ("indicator": the ReLU's derivative; "none": passed through for negative inputs;
+    "values": multiplied by the activations themselves), transpose (False: W2 not transposed
+    on the way back), factor (the penalty's factor: 2 is right, 1 or 0 are not), bias_reg (the
+    penalty applied to the biases too), divide (how many times N divides the result: 1 is
+    right, since dS is already averaged), inputs1 / inputs2 ("X" or "hidden": the inputs used
+    for dW1 / dW2), penalised ("swapped": each weight gets the other weight's penalty term).
+    A mistake that does not fit the shapes raises ValueError.
+    """
+    N = X.shape[0]
+    scale = float(N) ** (1 - divide)
+    W1, b1, W2, b2 = (params[p] for p in PARAMETERS)
+    sources = {"X": X, "hidden": hidden}
+    d_hidden = dS @ (W2.T if transpose else W2)
+    if mask == "indicator":
+        d_z = d_hidden * (hidden > 0)
+    elif mask == "values":
+        d_z = d_hidden * hidden
+    else:
+        d_z = d_hidden
+    pen1, pen2 = (W2, W1) if penalised == "swapped" else (W1, W2)
+    return {
+        "backward_W2": sources[inputs2].T @ dS * scale + factor * reg * pen2,
+        "backward_b2": dS.sum(axis=0) * scale + (factor * reg * b2 if bias_reg else 0),
+        "backward_W1": sources[inputs1].T @ d_z * scale + factor * reg * pen1,
+        "backward_b1": d_z.sum(axis=0) * scale + (factor * reg * b1 if bias_reg else 0),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Seeded cases.
+
+def random_case(seed, N, D, H, C):
+    """Return a dict: X (N, D), y (N,), params, reg, and the key's scores, hidden, probs, dS.
+
+    The weights are large enough that the hidden layer has both active and silent units, and
+    the biases are not zero, so that a penalty wrongly applied to them shows.
+    """
+    rng = np.random.default_rng(seed)
+    params = {"W1": rng.normal(0, 0.6, (D, H)), "b1": rng.normal(0, 0.5, H),
+              "W2": rng.normal(0, 0.6, (H, C)), "b2": rng.normal(0, 0.5, C)}
+    X = rng.normal(0, 1.5, (N, D))
+    y = rng.integers(0, C, N)
+    reg = float(rng.uniform(0.05, 0.3))
+    scores, hidden, _ = forward(params, X)
+    return dict(X=X, y=y, params=params, reg=reg, scores=scores, hidden=hidden,
+                probs=probabilities(scores), dS=grad_scores(scores, y))
+
+
+def copies(case):
+    """Fresh copies of a case's arrays, so that an answer that writes into them harms nothing."""
+    return {k: ({p: v.copy() for p, v in case[k].items()} if k == "params" else
+                case[k].copy() if isinstance(case[k], np.ndarray) else case[k]) for k in case}
+
+
+def size_text(case):
+    N, D = case["X"].shape
+    H, C = case["params"]["W2"].shape
+    return f"a {D}-{H}-{C} network and {N} example{'s' * (N != 1)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Mistakes: (message, function of the case returning the value the mistake gives).
+
+def _sigmoid(z):
+    return 0.5 * (1 + np.tanh(z / 2))
+
+
+def _forward_mistakes():
+    def scores_of(c, hidden):
+        return hidden @ c["params"]["W2"] + c["params"]["b2"]
+
+    def z(c):
+        return c["X"] @ c["params"]["W1"] + c["params"]["b1"]
+    return {
+        "scores": [
+            ("the ReLU is missing: hidden = np.maximum(0, X @ W1 + b1), not X @ W1 + b1.",
+             lambda c: scores_of(c, z(c))),
+            ("the ReLU belongs to the hidden layer only: the scores hidden @ W2 + b2 are not "
+             "passed through it.", lambda c: relu(scores_of(c, relu(z(c))))),
+            ("b1 is missing: the hidden layer is max(0, X @ W1 + b1).",
+             lambda c: scores_of(c, relu(c["X"] @ c["params"]["W1"]))),
+            ("b2 is missing: the scores are hidden @ W2 + b2.",
+             lambda c: relu(z(c)) @ c["params"]["W2"]),
+            ("b1 is added after the ReLU; it belongs inside: max(0, X @ W1 + b1).",
+             lambda c: scores_of(c, relu(c["X"] @ c["params"]["W1"]) + c["params"]["b1"])),
+            ("the hidden layer uses the logistic sigmoid; this network's hidden layer is a "
+             "ReLU, max(0, z).", lambda c: scores_of(c, _sigmoid(z(c)))),
+            ("forward returns (hidden, scores); the order is (scores, hidden).",
+             lambda c: c["hidden"]),
+        ],
+        "hidden": [
+            ("hidden must be the ReLU's output max(0, X @ W1 + b1), not the weighted sums "
+             "X @ W1 + b1.", z),
+            ("forward returns (hidden, scores); the order is (scores, hidden).",
+             lambda c: c["scores"]),
+            ("b1 is missing: the hidden layer is max(0, X @ W1 + b1).",
+             lambda c: relu(c["X"] @ c["params"]["W1"])),
+        ],
+    }
+
+
+def _softmax_mistakes():
+    def e(c, axis_max=1, keep=True):
+        s = c["scores"]
+        top = s.max(axis=axis_max, keepdims=True) if keep else s.max(axis=1)[None, :]
+        return np.exp(s - top)
+    return [
+        ("each column is normalised (axis=0); the probabilities of one example are a row: "
+         "use axis=1.", lambda c: e(c, 0) / e(c, 0).sum(axis=0, keepdims=True)),
+        ("the row sums (or maxima) lose their axis: without keepdims=True an (N,) array is "
+         "lined up with the columns, not the rows.",
+         lambda c: e(c, keep=False) / e(c, keep=False).sum(axis=1)[None, :]),
+        ("the row sums lose their axis: without keepdims=True an (N,) array is lined up with "
+         "the columns, not the rows.", lambda c: e(c) / e(c).sum(axis=1)[None, :]),
+        ("the whole matrix is normalised at once; each row (example) must sum to 1 on its own.",
+         lambda c: e(c) / e(c).sum()),
+        ("np.exp is missing: softmax divides exp(s_c) by the row's sum of exp(s_j).",
+         lambda c: c["scores"] / c["scores"].sum(axis=1, keepdims=True)),
+    ]
+
+
+def _cost_mistakes():
+    def data(c):
+        return -np.log(c["probs"][np.arange(len(c["y"])), c["y"]])
+
+    def w2(c, names=("W1", "W2")):
+        return sum(float(np.sum(c["params"][n] ** 2)) for n in names)
+    return [
+        ("it adds the N examples up; the data loss is their average (np.mean, or divide by N).",
+         lambda c: data(c).sum() + c["reg"] * w2(c)),
+        ("the penalty is reg * (sum(W1**2) + sum(W2**2)), without a factor 1/2.",
+         lambda c: data(c).mean() + 0.5 * c["reg"] * w2(c)),
+        ("the L2 penalty reg * (sum(W1**2) + sum(W2**2)) is missing.",
+         lambda c: data(c).mean()),
+        ("the penalty applies to the weights W1 and W2 only, not to the biases.",
+         lambda c: data(c).mean() + c["reg"] * w2(c, PARAMETERS)),
+        ("it averages -log p over every class; only the probability of the correct class "
+         "y[i] counts: probs[np.arange(N), y].",
+         lambda c: -np.log(c["probs"]).mean() + c["reg"] * w2(c)),
+        ("probs[:, y] picks an N x N block; the probability of the correct class of example i "
+         "is probs[np.arange(N), y].",
+         lambda c: -np.log(c["probs"][:, c["y"]]).mean() + c["reg"] * w2(c)),
+        ("it has the wrong sign: the loss is -log p, which is positive.",
+         lambda c: -data(c).mean() + c["reg"] * w2(c)),
+        ("the penalty uses the norms |W1| + |W2|; it is the sum of the squared entries.",
+         lambda c: data(c).mean() + c["reg"] * (np.linalg.norm(c["params"]["W1"])
+                                                + np.linalg.norm(c["params"]["W2"]))),
+    ]
+
+
+def _dscores_mistakes():
+    def y1(c):
+        return one_hot(c["y"], c["probs"].shape[1])
+    N = lambda c: len(c["y"])  # noqa: E731
+
+    def columns(c):
+        wrong = c["probs"].copy()
+        wrong[:, c["y"]] -= 1
+        return wrong / N(c)
+    return [
+        ("the -1 on the correct class is missing: dL/dS = (P - Y) / N, where Y is 1 at "
+         "[i, y[i]] and 0 elsewhere.", lambda c: c["probs"] / N(c)),
+        ("it is N times too large: the loss is an average over the N examples, so divide "
+         "P - Y by N.", lambda c: c["probs"] - y1(c)),
+        ("it is divided by N twice.", lambda c: (c["probs"] - y1(c)) / N(c) ** 2),
+        ("it has the wrong sign: dL/dS = (P - Y) / N, not (Y - P) / N.",
+         lambda c: (y1(c) - c["probs"]) / N(c)),
+        ("1 is subtracted from every class; only the correct class of each example loses 1.",
+         lambda c: (c["probs"] - 1) / N(c)),
+        ("probs[:, y] -= 1 changes whole columns; the correct classes are "
+         "probs[np.arange(N), y].", columns),
+    ]
+
+
+def _batch_mistakes():
+    return [
+        ("it is transposed: inputs.T @ deltas is (p, q); deltas.T @ inputs is (q, p).",
+         lambda a, d: d.T @ a),
+        ("it is divided by N: the loop adds the outer products up and does not average them.",
+         lambda a, d: a.T @ d / len(a)),
+        ("the products are taken entry by entry; the outer product of two rows needs every "
+         "pair (i, j): a matrix product inputs.T @ deltas.", lambda a, d: (a * d).sum(axis=0)),
+    ]
+
+
+def _backward_mistakes(name):
+    """[(message, backward() switches)] for the mistakes a backward function can show."""
+    found = [
+        ("it is divided by N twice: dscores is already divided by N (it is the gradient of "
+         "the average), so the sum over the batch needs no further division.", dict(divide=2)),
+        ("it is N times too large.", dict(divide=0)),
+    ]
+    layer = name[-2:]
+    if name in ("backward_W2", "backward_W1"):
+        found += [
+            (f"the penalty's gradient is missing its factor 2: the derivative of "
+             f"reg * sum({layer}**2) is 2 * reg * {layer}.", dict(factor=1.0)),
+            (f"the penalty's gradient 2 * reg * {layer} is missing.", dict(factor=0.0)),
+        ]
+    else:
+        found.append((f"the penalty is applied to the bias; reg * (sum(W1**2) + sum(W2**2)) "
+                      f"does not contain {layer}, so no 2 * reg * {layer} term.",
+                      dict(bias_reg=True)))
+    if name == "backward_W2":
+        found += [
+            ("dL/dW2 multiplies dscores by the inputs of layer 2, hidden.T, not X.T.",
+             dict(inputs2="X")),
+            ("the penalty's gradient of W2 is 2 * reg * W2, not 2 * reg * W1.",
+             dict(penalised="swapped")),
+        ]
+    if name in ("backward_W1", "backward_b1"):
+        found += [
+            ("the ReLU's gradient is passed through for negative inputs: the hidden layer's "
+             "delta is (dscores @ W2.T) * (hidden > 0); units that are off pass nothing back.",
+             dict(mask="none")),
+            ("the hidden layer's delta is multiplied by the activations themselves; the ReLU's "
+             "derivative is the indicator (hidden > 0), 1 or 0.", dict(mask="values")),
+            ("W2 is not transposed: going back from the scores to the hidden layer multiplies "
+             "by W2.T (dscores @ W2.T).", dict(transpose=False)),
+        ]
+    if name == "backward_W1":
+        found += [
+            ("dL/dW1 multiplies the hidden layer's delta by the inputs of layer 1, X.T, not "
+             "hidden.T.", dict(inputs1="hidden")),
+            ("the penalty's gradient of W1 is 2 * reg * W1, not 2 * reg * W2.",
+             dict(penalised="swapped")),
+        ]
+    return found
+
+
+def mistake_values(known, expected):
+    """Keep the (message, value) pairs whose value has the expected shape and differs from it."""
+    values = []
+    for message, value in known:
+        value = np.asarray(value, dtype=float)
+        if value.shape == expected.shape and checking.relative_error(value, expected) > 1e-6:
+            values.append((message, value))
+    return values
+
+
+def _try(function, *args):
+    try:
+        with np.errstate(all="ignore"):
+            return function(*args)
+    except (ValueError, IndexError):  # the mistake does not fit this case's shapes
+        return None
+
+
+def _evaluate(known, *args):
+    return [(message, value) for message, value in
+            ((message, _try(function, *args)) for message, function in known) if value is not None]
+
+
+# ---------------------------------------------------------------------------------------------
+# The checks of the pure functions.
+
+def _call(what, function, *args):
+    with np.errstate(all="ignore"):  # an overflow is reported by the check, not as a warning
+        return checking.call(what, function, *args)
+
+
+def unpack_pair(what, result):
+    """Return (scores, hidden) from forward's result, failing clearly on anything else."""
+    if isinstance(result, np.ndarray) or not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise checking.CheckFailure(
+            f"{what} returned {type(result).__name__}; it must return two arrays, "
+            "`return scores, hidden` (the hidden layer is needed by the backward pass).")
+    return result
+
+
+def check_forward(ns, case):
+    c = copies(case)
+    what = f"forward(X, params) for {size_text(case)}"
+    scores, hidden = unpack_pair(what, _call(what, ns["forward"], c["X"], c["params"]))
+    known = _forward_mistakes()
+    N, H = case["hidden"].shape
+    C = case["scores"].shape[1]
+    checking.check_shape(f"{what}: scores", scores, (N, C), HINTS["forward"])
+    checking.check_shape(f"{what}: hidden", hidden, (N, H), HINTS["forward"])
+    for label, got in (("scores", scores), ("hidden", hidden)):
+        expected = case[label]
+        checking.check_close(f"{what}: {label}", got, expected, rtol=REFERENCE_RTOL,
+                             mistakes=mistake_values(_evaluate(known[label], case), expected),
+                             hint=HINTS["forward"])
+
+
+def big_case(seed, N, C):
+    """Scores of size about 1000, half the rows near +1000 and half near -1000."""
+    rng = np.random.default_rng(seed)
+    offsets = np.where(np.arange(N) % 2 == 0, 1000.0, -1000.0)[:, None]
+    scores = rng.normal(0, 3, (N, C)) + offsets
+    return dict(scores=scores, probs=probabilities(scores))
+
+
+def check_softmax(ns, case, big=False):
+    c = copies(case)
+    what = (f"softmax(scores) for scores of size about 1000, shape {case['scores'].shape}"
+            if big else f"softmax(scores) for {size_text(case)}")
+    got = checking.check_shape(what, _call(what, ns["softmax"], c["scores"]),
+                               case["probs"].shape, HINTS["softmax"])
+    if big and not np.all(np.isfinite(got)):
+        raise checking.CheckFailure(OVERFLOW)
+    known = mistake_values(_evaluate(_softmax_mistakes(), case), case["probs"])
+    checking.check_close(what, got, case["probs"], rtol=REFERENCE_RTOL, mistakes=known,
+                         hint="Each row of softmax(scores) must add up to 1.")
+
+
+def check_cost(ns, case):
+    c = copies(case)
+    what = f"cost(probs, y, params, reg) for {size_text(case)} and reg = {case['reg']:.3g}"
+    expected = (-np.log(case["probs"][np.arange(len(case["y"])), case["y"]]).mean()
+                + penalty(case["params"], case["reg"]))
+    got = _call(what, ns["cost"], c["probs"], c["y"], c["params"], c["reg"])
+    known = mistake_values(_evaluate(_cost_mistakes(), case), np.asarray(expected))
+    checking.check_scalar(what, got, expected, rtol=REFERENCE_RTOL, mistakes=known)
+
+
+def check_dscores(ns, case):
+    c = copies(case)
+    what = f"dscores(probs, y) for {size_text(case)}"
+    scores = case["scores"].copy()
+    numeric = checking.central_difference(lambda: data_loss_of_scores(scores, case["y"]), scores)
+    got = _call(what, ns["dscores"], c["probs"], c["y"])
+    known = mistake_values(_evaluate(_dscores_mistakes(), case), case["dS"])
+    checking.check_gradient(what, got, numeric, tol=GRADIENT_TOL, mistakes=known,
+                            hint=HINTS["dscores"])
+    checking.check_close(what, got, case["dS"], rtol=REFERENCE_RTOL, mistakes=known,
+                         hint=HINTS["dscores"])
+
+
+def batch_inputs(seed, N, p, q):
+    rng = np.random.default_rng(seed)
+    return rng.normal(0, 1, (N, p)), rng.normal(0, 1, (N, q))
+
+
+BATCH_CASES = ((621, 9, 4, 3), (622, 1, 5, 2), (623, 6, 3, 3), (624, 30, 7, 10))
+
+
+def check_batch_W(ns, seed, N, p, q):
+    inputs, deltas = batch_inputs(seed, N, p, q)
+    what = f"batch_W(inputs, deltas) for inputs ({N}, {p}) and deltas ({N}, {q})"
+    expected = np.einsum("ni,nj->ij", inputs, deltas)
+    got = _call(what, ns["batch_W"], inputs.copy(), deltas.copy())
+    known = mistake_values(_evaluate(_batch_mistakes(), inputs, deltas), expected)
+    checking.check_close(what, got, expected, rtol=REFERENCE_RTOL, mistakes=known,
+                         hint=HINTS["batch_W"])
+
+
+def check_batch_W_long(ns):
+    """batch_W on a long batch of narrow layers (the public part of the cell times it)."""
+    N, p, q = LONG_BATCH
+    inputs, deltas = batch_inputs(629, N, p, q)
+    what = f"batch_W(inputs, deltas) for inputs ({N}, {p}) and deltas ({N}, {q})"
+    got = _call(what, ns["batch_W"], inputs, deltas)
+    checking.check_close(what, got, np.einsum("ni,nj->ij", inputs, deltas),
+                         rtol=REFERENCE_RTOL, hint=HINTS["batch_W"])
+
+
+def check_backward(ns, name, case):
+    c = copies(case)
+    what = f"{name}(X, hidden, dscores, params, reg) for {size_text(case)}"
+    parameter = {"backward_W2": "W2", "backward_b2": "b2", "backward_W1": "W1",
+                 "backward_b1": "b1"}[name]
+    params = {p: v.copy() for p, v in case["params"].items()}
+    numeric = checking.central_difference(
+        lambda: loss(params, case["X"], case["y"], case["reg"]), params[parameter])
+    expected = backward(case["params"], case["X"], case["hidden"], case["dS"], case["reg"])[name]
+    known = []
+    for message, switches in _backward_mistakes(name):
+        value = _try(lambda: backward(case["params"], case["X"], case["hidden"], case["dS"],
+                                      case["reg"], **switches)[name])
+        if value is not None:
+            known.append((message, value))
+    known = mistake_values(known, expected)
+    got = _call(what, ns[name], c["X"], c["hidden"], c["dS"], c["params"], c["reg"])
+    checking.check_gradient(what, got, numeric, tol=GRADIENT_TOL * 10, mistakes=known,
+                            hint=HINTS[name])
+    checking.check_close(what, got, expected, rtol=REFERENCE_RTOL, mistakes=known,
+                         hint=HINTS[name])
+
+
+# ---------------------------------------------------------------------------------------------
+# predict, on a stand-in network.
+
+def kernel_class(ns, name):
+    """Return the read-only module's class `name` as the notebook has it (imported by the test
+    cell's public part), so that the student's code gets an object that lives in its kernel."""
+    found = ns.get(name)
+    if found is None:
+        raise checking.CheckFailure(f"{name} is not defined: run the test cell from its first "
+                                    "line, and do not define a name of your own called "
+                                    f"{name}.")
+    return found
+
+
+def planted_forward(X, params):
+    """The key's forward, in the notebook's signature, planted while predict is checked."""
+    scores, hidden, _ = forward({p: np.asarray(v, dtype=float) for p, v in params.items()},
+                                np.asarray(X, dtype=float))
+    return scores, hidden
+
+
+def check_predict(ns, case):
+    what = f"predict(X) for {size_text(case)}"
+    net = kernel_class(ns, "ScoresNet")(case["params"], case["scores"])
+    got = _call(what, ns["predict"], net, case["X"].copy())
+    expected = np.argmax(case["scores"], axis=1)
+    scores = case["scores"]
+    known = mistake_values([
+        ("it takes the argmax over axis 0, down the examples; the predicted class of example "
+         "i is the largest entry of row i: axis=1.", np.argmax(scores, axis=0)),
+        ("it picks the lowest score (argmin); the prediction is the class with the highest "
+         "score (argmax).", np.argmin(scores, axis=1)),
+        ("it returns the highest score itself; predict returns its index, the class label "
+         "(np.argmax).", scores.max(axis=1)),
+    ], expected.astype(float))
+    checking.check_close(what, got, expected, rtol=0, mistakes=known, hint=HINTS["predict"])
+
+
+# ---------------------------------------------------------------------------------------------
+# train, on a stand-in network that records what it is given.
+
+class Recorder:
+    """What a stand-in network does in a training run, kept in the grader and recorded.
+
+    The student's train runs on the module's StandInNet (in the kernel), which hands every call
+    of its loss to this object's method: the loss is a simple quadratic whose
+    gradient depends on the parameters and on the mini-batch, so that every update step can be
+    checked against exactly what the student's loop was given.
+    """
+
+    def __init__(self, seed, D=3, H=4, C=5):
+        rng = np.random.default_rng(seed)
+        shapes = {"W1": (D, H), "b1": (H,), "W2": (H, C), "b2": (C,)}
+        self.start = {p: rng.normal(0, 1, s) for p, s in shapes.items()}
+        self.targets = {p: rng.normal(0, 1, s) for p, s in shapes.items()}
+        self.C = C
+        self.calls = []  # one dict per training call of loss: X, y, params, grads, reg
+
+    def loss(self, params, X, y=None, reg=0.0):
+        X = np.asarray(X, dtype=float)
+        if y is None:
+            return np.zeros((X.shape[0], self.C))
+        params = {p: np.array(params[p], dtype=float) for p in PARAMETERS}
+        pull = float(np.mean(X)) if X.size else 0.0
+        grads = {p: 0.5 * (v - self.targets[p]) + 0.1 * pull for p, v in params.items()}
+        value = sum(0.25 * float(np.sum((v - self.targets[p]) ** 2)) for p, v in params.items())
+        self.calls.append(dict(X=X.copy(), y=np.array(y, copy=True), reg=reg, params=params,
+                               grads={p: g.copy() for p, g in grads.items()}))
+        return value, grads
+
+    def network(self, ns):
+        """Return a StandInNet in the student's kernel that hands its loss to this recorder.
+
+        Its predict stays in the kernel (it says class 0): the accuracies it feeds are the
+        given bookkeeping, and every call across costs time.
+        """
+        return kernel_class(ns, "StandInNet")(params=self.start, loss=self.loss)
+
+
+def training_problem(seed, N, D=3, N_val=15):
+    """Return X (N, D), y (N,), X_val, y_val: distinct random rows, so every row is findable."""
+    rng = np.random.default_rng(seed)
+    return (rng.normal(0, 1, (N, D)), rng.integers(0, 10, N),
+            rng.normal(0, 1, (N_val, D)), rng.integers(0, 10, N_val))
+
+
+def run_train(ns, recorder, data, seed, **options):
+    """Run the student's train on a stand-in network; return (its result, final parameters).
+
+    numpy's global random state in the kernel (which np.random.choice draws from) is seeded
+    for a repeatable run, and restored afterwards.
+    """
+    X, y, X_val, y_val = data
+    net = recorder.network(ns)
+    random = getattr(ns.get("np"), "random", None)
+    state = random.get_state() if random is not None else None
+    try:
+        if random is not None:
+            random.seed(seed)
+        result = checking.call("train(net, X, y, X_val, y_val, ...)", ns["train"], net, X, y,
+                               X_val, y_val, **options)
+        final = net.params
+    finally:
+        if state is not None:
+            random.set_state(state)
+    return result, {p: np.array(final[p], dtype=float) for p in PARAMETERS}
+
+
+def _rows(X):
+    return {row.tobytes(): i for i, row in enumerate(np.asarray(X, dtype=float))}
+
+
+def check_batches(recorder, data, batch_size, num_iters):
+    """Fail unless the recorded mini-batches are right; the messages name the usual mistakes."""
+    X, y, X_val, y_val = data
+    calls = recorder.calls
+    if len(calls) != num_iters:
+        raise checking.CheckFailure(
+            f"train called the network's loss with labels {len(calls)} times in {num_iters} "
+            "iterations; it should compute the loss of one mini-batch per iteration.")
+    training, validation = _rows(X), _rows(X_val)
+    indices = []
+    for step, call in enumerate(calls):
+        X_batch, y_batch = call["X"], np.asarray(call["y"])
+        if X_batch.ndim != 2 or X_batch.shape[1] != X.shape[1]:
+            raise checking.CheckFailure(f"the mini-batch X_batch has shape {X_batch.shape}; "
+                                        f"expected ({batch_size}, {X.shape[1]}).")
+        if X_batch.shape[0] == X.shape[0] and X.shape[0] != batch_size:
+            raise checking.CheckFailure(
+                f"every iteration uses the whole training set ({X.shape[0]} examples); a "
+                f"mini-batch holds batch_size = {batch_size} random examples.")
+        if X_batch.shape[0] != batch_size:
+            raise checking.CheckFailure(f"the mini-batch has {X_batch.shape[0]} examples; "
+                                        f"expected batch_size = {batch_size}.")
+        if y_batch.shape != (batch_size,):
+            raise checking.CheckFailure(f"y_batch has shape {y_batch.shape}; expected "
+                                        f"({batch_size},), one label per example of X_batch.")
+        rows = [row.tobytes() for row in X_batch]
+        if any(r in validation for r in rows):
+            raise checking.CheckFailure(
+                "the mini-batches come from the validation set: draw them from the training "
+                "set X, y; X_val and y_val only measure how well the network generalises.")
+        if not all(r in training for r in rows):
+            raise checking.CheckFailure("X_batch holds rows that are not examples of the "
+                                        "training set X: index X with the sampled indices.")
+        batch = [training[r] for r in rows]
+        if not np.array_equal(y_batch, y[batch]):
+            raise checking.CheckFailure(
+                "the labels y_batch do not belong to the examples X_batch: index X and y with "
+                "the same random indices (draw the indices once per iteration).")
+        indices.append(tuple(batch))
+    if num_iters > 1 and len(set(indices)) == 1:
+        raise checking.CheckFailure(
+            "every iteration uses the same mini-batch: draw new random indices in every "
+            "iteration (np.random.choice(num_train, batch_size)).")
+
+
+# Runs of train on the stand-in: (seed, N, batch_size, num_iters) for the mini-batches;
+# (seed, N, batch_size, num_iters, learning_rate, learning_rate_decay) for plain steps;
+# (seed, momentum, learning_rate) for momentum (not 0.9, the value of the public test). Each
+# loss costs a call from the kernel to the grader, so the runs are short.
+BATCH_RUNS = ((631, 40, 6, 5), (632, 25, 1, 4))
+UPDATE_RUN = (641, 12, 4, 7, 0.4, 0.5)
+MOMENTUM_RUN = (651, 0.7, 0.3)
+
+
+def check_train_batch(ns):
+    for seed, N, batch_size, num_iters in BATCH_RUNS:
+        data = training_problem(seed, N)
+        recorder = Recorder(seed)
+        run_train(ns, recorder, data, seed, learning_rate=0.1, learning_rate_decay=1.0,
+                  reg=0.01, num_iters=num_iters, batch_size=batch_size, momentum=0.0)
+        check_batches(recorder, data, batch_size, num_iters)
+
+
+def learning_rates(learning_rate, decay, num_iters, per_epoch):
+    """The step size of each iteration; it decays after each iteration `it` with
+    it % per_epoch == 0, as in the given code of train."""
+    rates = []
+    for it in range(num_iters):
+        rates.append(learning_rate)
+        if it % per_epoch == 0:
+            learning_rate *= decay
+    return rates
+
+
+
+
+def check_history(result, num_iters, per_epoch):
+    keys = ("loss_history", "train_acc_history", "val_acc_history")
+    if not isinstance(result, dict) or not all(k in result for k in keys):
+        raise checking.CheckFailure("train must return the dict of the given code, with "
+                                    "loss_history, train_acc_history and val_acc_history.")
+    epochs = len(range(0, num_iters, per_epoch))
+    for k, n in zip(keys, (num_iters, epochs, epochs)):
+        if len(result[k]) != n:
+            raise checking.CheckFailure(f"train's {k} has {len(result[k])} entries after "
+                                        f"{num_iters} iterations; expected {n}. Leave the given "
+                                        "bookkeeping in train as it is.")
+
+
+def check_steps(recorder, final, rates, momentum, what):
+    """Check every update step of a recorded run that ended at `final`; name the usual mistakes."""
+    path = [call["params"] for call in recorder.calls] + [final]
+    if len(path) - 1 != len(rates):
+        raise checking.CheckFailure(f"{what} called the network's loss {len(path) - 1} times in "
+                                    f"{len(rates)} iterations.")
+    previous = {p: np.zeros_like(v) for p, v in path[0].items()}
+    for t, rate in enumerate(rates):
+        before, after, grads = path[t], path[t + 1], recorder.calls[t]["grads"]
+        for p in PARAMETERS:
+            step = after[p] - before[p]
+            g = grads[p]
+            expected = momentum * previous[p] - rate * g
+            known = [
+                (f"{p} is never updated: every parameter in self.params takes a step, biases "
+                 "included.", np.zeros_like(step)),
+                ("it steps uphill: the update subtracts learning_rate * grad.",
+                 momentum * previous[p] + rate * g),
+                ("the learning rate is missing from the step.", momentum * previous[p] - g),
+                ("the penalty's gradient is added again; grads already contains it.",
+                 momentum * previous[p] - rate * (g + 2 * recorder.calls[t]["reg"] * before[p])),
+                ("the old velocity is carried over in full: v = momentum * v - learning_rate * "
+                 f"grad multiplies it by momentum ({momentum:g} here).", previous[p] - rate * g),
+            ]
+            if momentum:
+                known += [
+                    ("the velocity is not carried from one iteration to the next: keep it in "
+                     "velocity[name] and update it there (v = momentum * v - learning_rate * "
+                     "grad).", -rate * g),
+                    ("the momentum term has the wrong sign: v = momentum * v - learning_rate * "
+                     "grad.", -momentum * previous[p] - rate * g),
+                ]
+            else:
+                known.append(("the step size does not follow the decayed learning_rate: use "
+                              "the variable learning_rate, which the given code multiplies by "
+                              "learning_rate_decay once per epoch.", -rates[0] * g))
+            known = mistake_values(known, expected)
+            checking.check_close(f"{what}: the change of {p} in iteration {t}", step, expected,
+                                 rtol=1e-9, mistakes=known)
+            previous[p] = step
+
+
+def check_train_update(ns):
+    seed, N, batch_size, num_iters, rate, decay = UPDATE_RUN
+    recorder = Recorder(seed)
+    result, final = run_train(ns, recorder, training_problem(seed, N), seed, learning_rate=rate,
+                              learning_rate_decay=decay, reg=0.05, num_iters=num_iters,
+                              batch_size=batch_size, momentum=0.0)
+    per_epoch = max(N // batch_size, 1)
+    what = (f"train with learning_rate={rate}, learning_rate_decay={decay}, momentum=0 and "
+            f"{per_epoch} iterations per epoch")
+    check_steps(recorder, final, learning_rates(rate, decay, num_iters, per_epoch), 0.0, what)
+    check_history(result, num_iters, per_epoch)
+
+
+def check_train_momentum(ns):
+    seed, momentum, rate = MOMENTUM_RUN
+    recorder = Recorder(seed)
+    num_iters = 6
+    _, final = run_train(ns, recorder, training_problem(seed, 18), seed, learning_rate=rate,
+                         learning_rate_decay=1.0, reg=0.05, num_iters=num_iters, batch_size=3,
+                         momentum=momentum)
+    what = f"train with momentum={momentum} and learning_rate={rate}"
+    check_steps(recorder, final, [rate] * num_iters, momentum, what)
+
+
+# ---------------------------------------------------------------------------------------------
+# The entry point of the hidden tests.
+
+def _checks(name, ns, part):
+    """Return the zero-argument checks that together make up check(name, ns, part)."""
+    if name == "train":
+        return [lambda: {"batch": check_train_batch, "update": check_train_update,
+                         "momentum": check_train_momentum}[part](ns)]
+    if name == "batch_W":
+        if part == "speed":
+            return [lambda: check_batch_W_long(ns)]
+        return [lambda case=case: check_batch_W(ns, *case) for case in BATCH_CASES]
+    if name == "softmax" and part == "overflow":
+        return [lambda case=case: check_softmax(ns, big_case(*case), big=True)
+                for case in ((661, 6, 4), (662, 3, 10))]
+    one = {"forward": check_forward, "softmax": check_softmax, "cost": check_cost,
+           "dscores": check_dscores, "predict": check_predict}.get(
+               name, lambda ns, case: check_backward(ns, name, case))
+    return [lambda case=case: one(ns, random_case(*case)) for case in CASES]
+
+
+def check(name, ns, part=None):
+    """Check the notebook's function `name` (one part of it, for a second test cell).
+
+    ns is the notebook's globals(). Every check runs; when several fail, the failure raised
+    is the first that names a known mistake, else the first. While predict is checked, the
+    key's forward stands in for the notebook's (and is put back afterwards). Raises
+    checking.CheckFailure.
+    """
+    if name not in FUNCTIONS:
+        raise ValueError(f"unknown function {name!r}; expected one of {FUNCTIONS}")
+    parts = PARTS.get(name, ("values",))
+    part = part or parts[0]
+    if part not in parts:
+        raise ValueError(f"unknown part {part!r} of {name}; expected one of {parts}")
+    if not callable(ns.get(name)):
+        raise checking.CheckFailure(f"{name} is not defined: run the cell that defines it.")
+    missing = object()
+    saved = ns.get("forward", missing)
+    if name == "predict":
+        ns["forward"] = planted_forward
+    failures = []
+    try:
+        for one in _checks(name, ns, part):
+            try:
+                one()
+            except checking.CheckFailure as failure:
+                failures.append(failure)
+    finally:
+        if name == "predict":
+            if saved is missing:
+                ns.pop("forward", None)
+            else:
+                ns["forward"] = saved
+    if failures:
+        messages = known_messages()
+        named = [f for f in failures if any(m in str(f) for m in messages)]
+        raise (named or failures)[0]
+
+
+def known_messages():
+    """Every message of a known mistake (to prefer, among failures, one that names a mistake)."""
+    messages = [m for m, _ in _forward_mistakes()["scores"] + _forward_mistakes()["hidden"]]
+    messages += [m for m, _ in _softmax_mistakes() + _cost_mistakes() + _dscores_mistakes()]
+    messages += [m for m, _ in _batch_mistakes()] + [OVERFLOW]
+    for name in BACKWARD:
+        messages += [m for m, _ in _backward_mistakes(name)]
+    messages += ["argmax over axis 0", "argmin", "returns the highest score itself"]
+    return messages

@@ -1,0 +1,308 @@
+"""Student answers for 06-digits, right and wrong, in the format of grade-cases.py.
+
+Each case replaces the cells that define the functions in `cells` with the complete source
+given here. A case with expect="loses" holds one typical mistake and must lose points in its
+target's test cells (for train: test_train, test_train_update and test_train_momentum) and in
+no other; a case with expect="full" is a correct answer written in another style and must keep
+full marks. The tests hand every function correct inputs (train and predict get stand-in
+networks), so no function's points depend on another's: DEPENDS is empty.
+"""
+
+FUNCTIONS = ["forward", "softmax", "cost", "dscores", "batch_W", "backward_W2", "backward_b2",
+             "backward_W1", "backward_b1", "train", "predict"]
+DEPENDS = {}
+
+SIGNATURES = {
+    "forward": "forward(X, params)",
+    "softmax": "softmax(scores)",
+    "cost": "cost(probs, y, params, reg)",
+    "dscores": "dscores(probs, y)",
+    "batch_W": "batch_W(inputs, deltas)",
+    "backward_W2": "backward_W2(X, hidden, dscores, params, reg)",
+    "backward_b2": "backward_b2(X, hidden, dscores, params, reg)",
+    "backward_W1": "backward_W1(X, hidden, dscores, params, reg)",
+    "backward_b1": "backward_b1(X, hidden, dscores, params, reg)",
+    "predict": "predict(self, X)",
+}
+ATTACH = {"predict": "\n\nTwoLayerNet.predict = predict\n"}
+
+
+def define(name, *body):
+    """Return the source of a cell defining `name`, from its body lines (without indent)."""
+    return (f"def {SIGNATURES[name]}:\n" + "".join(f"    {line}\n" for line in body)
+            + ATTACH.get(name, ""))
+
+
+TRAIN = '''def train(self, X, y, X_val, y_val, learning_rate=1e-3, learning_rate_decay=0.95,
+          reg=5e-6, num_iters=100, batch_size=200, verbose=False, momentum=0.0):
+    num_train = X.shape[0]
+    iterations_per_epoch = max(num_train // batch_size, 1)
+    velocity = {name: np.zeros_like(value) for name, value in self.params.items()}
+    loss_history, train_acc_history, val_acc_history = [], [], []
+    for it in range(num_iters):
+BATCH
+        loss, grads = self.loss(X_batch, y=y_batch, reg=reg)
+        loss_history.append(loss)
+UPDATE
+        if verbose and it % 100 == 0:
+            print(f"iteration {it} / {num_iters}: loss {loss:f}")
+        if it % iterations_per_epoch == 0:
+            train_acc_history.append(np.mean(self.predict(X_batch) == y_batch))
+            val_acc_history.append(np.mean(self.predict(X_val) == y_val))
+            learning_rate *= learning_rate_decay
+    return {"loss_history": loss_history, "train_acc_history": train_acc_history,
+            "val_acc_history": val_acc_history}
+
+
+TwoLayerNet.train = train
+'''
+BATCH = ["indices = np.random.choice(num_train, batch_size)",
+         "X_batch, y_batch = X[indices], y[indices]"]
+UPDATE = ["for name in self.params:",
+          "    velocity[name] = momentum * velocity[name] - learning_rate * grads[name]",
+          "    self.params[name] = self.params[name] + velocity[name]"]
+
+
+def train(batch=BATCH, update=UPDATE):
+    """Return the source of a train cell with the given mini-batch and update lines."""
+    def indent(lines):
+        return "\n".join(" " * 8 + line for line in lines)
+    return TRAIN.replace("BATCH", indent(batch)).replace("UPDATE", indent(update))
+
+
+def wrong(name, target, cell):
+    """Return a case whose `target` holds a mistake and must lose that function's points."""
+    return dict(name=name, expect="loses", target=target, cells={target: cell})
+
+
+def right(name, cells):
+    """Return a case of correct answers in other styles, which must keep full marks."""
+    return dict(name=name, expect="full", cells=cells)
+
+
+HIDDEN = 'hidden = relu(X @ params["W1"] + params["b1"])'
+SHIFTED = "exps = np.exp(scores - scores.max(axis=1, keepdims=True))"
+DATA = "data_loss = -np.log(probs[np.arange(len(y)), y]).mean()"
+PENALTY = 'penalty = reg * (np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2))'
+DELTA = 'delta = (dscores @ params["W2"].T) * (hidden > 0)'
+
+CASES = [
+    # forward: the first answer function of the notebook.
+    wrong("forward_no_relu", "forward", define(
+        "forward", 'hidden = X @ params["W1"] + params["b1"]',
+        'return hidden @ params["W2"] + params["b2"], hidden')),
+    wrong("forward_relu_on_scores", "forward", define(
+        "forward", HIDDEN, 'return relu(hidden @ params["W2"] + params["b2"]), hidden')),
+    wrong("forward_no_b2", "forward", define(
+        "forward", HIDDEN, 'return hidden @ params["W2"], hidden')),
+    wrong("forward_swapped_return", "forward", define(
+        "forward", HIDDEN, 'return hidden, hidden @ params["W2"] + params["b2"]')),
+    wrong("forward_bias_after_relu", "forward", define(
+        "forward", 'hidden = relu(X @ params["W1"]) + params["b1"]',
+        'return hidden @ params["W2"] + params["b2"], hidden')),
+
+    # softmax
+    wrong("softmax_no_shift", "softmax", define(
+        "softmax", "exps = np.exp(scores)", "return exps / exps.sum(axis=1, keepdims=True)")),
+    wrong("softmax_global_max", "softmax", define(
+        "softmax", "exps = np.exp(scores - scores.max())",
+        "return exps / exps.sum(axis=1, keepdims=True)")),
+    wrong("softmax_columns", "softmax", define(
+        "softmax", "exps = np.exp(scores - scores.max(axis=0, keepdims=True))",
+        "return exps / exps.sum(axis=0, keepdims=True)")),
+    wrong("softmax_no_keepdims", "softmax", define(
+        "softmax", SHIFTED, "return exps / exps.sum(axis=1)")),
+    wrong("softmax_whole_matrix", "softmax", define(
+        "softmax", SHIFTED, "return exps / exps.sum()")),
+
+    # cost
+    wrong("cost_summed", "cost", define(
+        "cost", "data_loss = -np.log(probs[np.arange(len(y)), y]).sum()", PENALTY,
+        "return data_loss + penalty")),
+    wrong("cost_half_penalty", "cost", define(
+        "cost", DATA, PENALTY, "return data_loss + 0.5 * penalty")),
+    wrong("cost_penalises_biases", "cost", define(
+        "cost", DATA, "penalty = reg * sum(np.sum(p ** 2) for p in params.values())",
+        "return data_loss + penalty")),
+    wrong("cost_every_class", "cost", define(
+        "cost", "data_loss = -np.log(probs).mean()", PENALTY, "return data_loss + penalty")),
+    wrong("cost_column_block", "cost", define(
+        "cost", "data_loss = -np.log(probs[:, y]).mean()", PENALTY,
+        "return data_loss + penalty")),
+
+    # dscores
+    wrong("dscores_no_minus_one", "dscores", define("dscores", "return probs / len(y)")),
+    wrong("dscores_not_averaged", "dscores", define(
+        "dscores", "grad = probs.copy()", "grad[np.arange(len(y)), y] -= 1", "return grad")),
+    wrong("dscores_wrong_sign", "dscores", define(
+        "dscores", "grad = -probs", "grad[np.arange(len(y)), y] += 1", "return grad / len(y)")),
+    wrong("dscores_minus_one_everywhere", "dscores", define(
+        "dscores", "return (probs - 1) / len(y)")),
+    wrong("dscores_column_block", "dscores", define(
+        "dscores", "grad = probs.copy()", "grad[:, y] -= 1", "return grad / len(y)")),
+
+    # batch_W
+    wrong("batch_W_transposed", "batch_W", define("batch_W", "return deltas.T @ inputs")),
+    wrong("batch_W_averaged", "batch_W", define(
+        "batch_W", "return inputs.T @ deltas / inputs.shape[0]")),
+    wrong("batch_W_still_a_loop", "batch_W", define(
+        "batch_W", "total = np.zeros((inputs.shape[1], deltas.shape[1]))",
+        "for i in range(inputs.shape[0]):",
+        "    total += np.outer(inputs[i], deltas[i])", "return total")),
+    wrong("batch_W_entrywise", "batch_W", define(
+        "batch_W", "return (inputs * deltas).sum(axis=0)")),
+
+    # backward_W2, the worked example: a student may still break it.
+    wrong("w2_no_factor_two", "backward_W2", define(
+        "backward_W2", 'return hidden.T @ dscores + reg * params["W2"]')),
+    wrong("w2_divided_twice", "backward_W2", define(
+        "backward_W2", 'return hidden.T @ dscores / X.shape[0] + 2 * reg * params["W2"]')),
+    wrong("w2_uses_inputs", "backward_W2", define(
+        "backward_W2", 'return X.T @ dscores + 2 * reg * params["W2"]')),
+    wrong("w2_no_penalty", "backward_W2", define("backward_W2", "return hidden.T @ dscores")),
+
+    # backward_b2
+    wrong("b2_divided_twice", "backward_b2", define("backward_b2", "return dscores.mean(axis=0)")),
+    wrong("b2_penalised", "backward_b2", define(
+        "backward_b2", 'return dscores.sum(axis=0) + 2 * reg * params["b2"]')),
+    wrong("b2_summed_over_classes", "backward_b2", define(
+        "backward_b2", "return dscores.sum(axis=1)")),
+    wrong("b2_keepdims", "backward_b2", define(
+        "backward_b2", "return dscores.sum(axis=0, keepdims=True)")),
+
+    # backward_W1
+    wrong("w1_relu_passes_negatives", "backward_W1", define(
+        "backward_W1", 'delta = dscores @ params["W2"].T',
+        'return X.T @ delta + 2 * reg * params["W1"]')),
+    wrong("w1_no_factor_two", "backward_W1", define(
+        "backward_W1", DELTA, 'return X.T @ delta + reg * params["W1"]')),
+    wrong("w1_mask_by_activations", "backward_W1", define(
+        "backward_W1", 'delta = (dscores @ params["W2"].T) * hidden',
+        'return X.T @ delta + 2 * reg * params["W1"]')),
+    wrong("w1_no_transpose", "backward_W1", define(
+        "backward_W1", 'delta = (dscores @ params["W2"]) * (hidden > 0)',
+        'return X.T @ delta + 2 * reg * params["W1"]')),
+    wrong("w1_divided_twice", "backward_W1", define(
+        "backward_W1", DELTA, 'return X.T @ delta / len(X) + 2 * reg * params["W1"]')),
+
+    # backward_b1
+    wrong("b1_relu_passes_negatives", "backward_b1", define(
+        "backward_b1", 'return (dscores @ params["W2"].T).sum(axis=0)')),
+    wrong("b1_mask_includes_zero", "backward_b1", define(
+        "backward_b1", 'delta = (dscores @ params["W2"].T) * (hidden >= 0)',
+        "return delta.sum(axis=0)")),
+    wrong("b1_divided_twice", "backward_b1", define(
+        "backward_b1", DELTA, "return delta.mean(axis=0)")),
+    wrong("b1_penalised", "backward_b1", define(
+        "backward_b1", DELTA, 'return delta.sum(axis=0) + 2 * reg * params["b1"]')),
+
+    # train: the mini-batch ...
+    wrong("train_batch_from_validation", "train", train(batch=[
+        "indices = np.random.choice(X_val.shape[0], batch_size)",
+        "X_batch, y_batch = X_val[indices], y_val[indices]"])),
+    wrong("train_labels_drawn_separately", "train", train(batch=[
+        "X_batch = X[np.random.choice(num_train, batch_size)]",
+        "y_batch = y[np.random.choice(num_train, batch_size)]"])),
+    wrong("train_same_batch_every_time", "train", train(batch=[
+        "X_batch, y_batch = X[:batch_size], y[:batch_size]"])),
+    wrong("train_whole_training_set", "train", train(batch=["X_batch, y_batch = X, y"])),
+    # ... and the update.
+    wrong("train_steps_uphill", "train", train(update=[
+        "for name in self.params:",
+        "    velocity[name] = momentum * velocity[name] + learning_rate * grads[name]",
+        "    self.params[name] = self.params[name] + velocity[name]"])),
+    wrong("train_biases_frozen", "train", train(update=[
+        "for name in ('W1', 'W2'):",
+        "    velocity[name] = momentum * velocity[name] - learning_rate * grads[name]",
+        "    self.params[name] = self.params[name] + velocity[name]"])),
+    wrong("train_velocity_forgotten", "train", train(update=[
+        "for name in self.params:",
+        "    v = momentum * np.zeros_like(grads[name]) - learning_rate * grads[name]",
+        "    self.params[name] = self.params[name] + v"])),
+    wrong("train_velocity_undamped", "train", train(update=[
+        "for name in self.params:",
+        "    velocity[name] = velocity[name] - learning_rate * grads[name]",
+        "    self.params[name] = self.params[name] + velocity[name]"])),
+
+    # predict
+    wrong("predict_down_the_columns", "predict", define(
+        "predict", "return np.argmax(self.loss(X), axis=0)")),
+    wrong("predict_lowest_score", "predict", define(
+        "predict", "return np.argmin(self.loss(X), axis=1)")),
+    wrong("predict_returns_scores", "predict", define("predict", "return self.loss(X)")),
+    wrong("predict_highest_score_value", "predict", define(
+        "predict", "return np.max(self.loss(X), axis=1)")),
+
+    # Correct answers in other styles keep full marks.
+    right("einsum_and_where", {
+        "forward": define("forward",
+                          "z = np.einsum('nd,dh->nh', X, params['W1']) + params['b1']",
+                          "hidden = np.where(z > 0, z, 0)",
+                          "scores = np.einsum('nh,hc->nc', hidden, params['W2']) + params['b2']",
+                          "return scores, hidden"),
+        "batch_W": define("batch_W", "return np.einsum('ni,nj->ij', inputs, deltas)"),
+        "backward_W1": define("backward_W1",
+                              "z = X @ params['W1'] + params['b1']",
+                              "delta = np.where(z > 0, dscores @ params['W2'].T, 0.0)",
+                              "return np.einsum('nd,nh->dh', X, delta) + 2 * reg * params['W1']"),
+    }),
+    right("one_hot_matrices", {
+        "cost": define("cost", "N, C = probs.shape", "Y = np.eye(C)[y]",
+                       "data_loss = -np.sum(Y * np.log(probs)) / N",
+                       "weights = [params['W1'], params['W2']]",
+                       "return data_loss + reg * sum(np.vdot(W, W) for W in weights)"),
+        "dscores": define("dscores", "Y = np.zeros_like(probs)",
+                          "Y[np.arange(len(y)), y] = 1", "return (probs - Y) / probs.shape[0]"),
+        "backward_b1": define("backward_b1", "delta = dscores.dot(params['W2'].T)",
+                              "delta[hidden <= 0] = 0", "return np.ones(len(X)) @ delta"),
+    }),
+    right("library_softmax_and_dot", {
+        "softmax": define("softmax", "from scipy.special import softmax as scipy_softmax",
+                          "return scipy_softmax(scores, axis=1)"),
+        "batch_W": define("batch_W", "return np.dot(inputs.T, deltas)"),
+        "backward_b2": define("backward_b2", "return np.sum(dscores, axis=0)"),
+    }),
+    right("log_sum_exp_and_in_place", {
+        "softmax": define("softmax", "shifted = scores - np.max(scores, axis=1)[:, None]",
+                          "log_norm = np.log(np.sum(np.exp(shifted), axis=1))[:, None]",
+                          "return np.exp(shifted - log_norm)"),
+        "dscores": define("dscores", "grad = np.array(probs, dtype=float)",
+                          "for i, label in enumerate(y):", "    grad[i, label] -= 1",
+                          "grad /= len(y)", "return grad"),
+        "cost": define("cost", "picked = np.choose(y, probs.T)",
+                       "penalty = reg * (np.linalg.norm(params['W1']) ** 2 "
+                       "+ np.linalg.norm(params['W2']) ** 2)",
+                       "return float(np.mean(-np.log(picked)) + penalty)"),
+    }),
+    right("predict_through_forward", {
+        "predict": define("predict", "scores, _ = forward(X, self.params)",
+                          "return scores.argmax(axis=1)"),
+        "backward_W2": define("backward_W2", "W2 = params['W2']",
+                              "return np.dot(hidden.T, dscores) + 2.0 * reg * W2"),
+    }),
+    right("train_without_replacement_and_in_place", {
+        "train": train(
+            batch=["if it % iterations_per_epoch == 0:",
+                   "    order = np.random.permutation(num_train)",
+                   "start = (it % iterations_per_epoch) * batch_size",
+                   "indices = order[start:start + batch_size]",
+                   "X_batch = X[indices]", "y_batch = y[indices]"],
+            update=["for name, value in self.params.items():",
+                    "    velocity[name] *= momentum",
+                    "    velocity[name] -= learning_rate * grads[name]",
+                    "    value += velocity[name]"]),
+    }),
+    right("train_generator_and_heavy_ball", {
+        "train": train(
+            batch=["rng = np.random.default_rng()",
+                   "indices = rng.choice(num_train, size=batch_size, replace=False)",
+                   "X_batch, y_batch = X[indices, :], y[indices]"],
+            update=["for name in self.params:",
+                    "    velocity[name] = momentum * velocity[name] + grads[name]",
+                    "    self.params[name] = self.params[name] - learning_rate * velocity[name]"]),
+        "backward_W1": define("backward_W1",
+                              "mask = (hidden > 0).astype(float)",
+                              "delta = (dscores @ params['W2'].T) * mask",
+                              "return X.T.dot(delta) + reg * 2 * params['W1']"),
+    }),
+]

@@ -1,0 +1,308 @@
+"""The answer key of 06-digits, against the corpus of student answers, in process (no kernel).
+
+Each case of tests/corpus/digits.py is run the way the grader would see it: the source
+notebook's setup, network, loop_W and reference-solution cells are executed in a fresh namespace
+and the case's cells replace the functions they define. Then the key must fail on a wrong
+answer's target, with a message that names the mistake, and pass everything else; the
+notebook's own test cells (public and hidden parts) must fail for the target only.
+"""
+import json
+import re
+import runpy
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSIGNMENT = ROOT / "source" / "06-digits"
+NOTEBOOK = ASSIGNMENT / "digits.ipynb"
+for folder in (ROOT, ASSIGNMENT):  # `course` and the assignment's `readonly` package
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+from course import checking  # noqa: E402
+from course.keys import digits as key  # noqa: E402
+
+CORPUS = runpy.run_path(str(ROOT / "tests" / "corpus" / "digits.py"))
+CASES = CORPUS["CASES"]
+CELLS = {cell["id"]: "".join(cell["source"]) for cell in json.loads(NOTEBOOK.read_text())["cells"]}
+DEFINITIONS = ("setup", "network", "loop_W") + key.FUNCTIONS
+TESTS = {f: [c for c in CELLS if c == f"test_{f}" or c.startswith(f"test_{f}_")]
+         for f in key.FUNCTIONS}
+
+# What the key's failure message for each wrong answer must say (a regular expression).
+MISTAKE = {
+    "forward_no_relu": r"ReLU is missing",
+    "forward_relu_on_scores": r"ReLU belongs to the hidden layer only",
+    "forward_no_b2": r"b2 is missing",
+    "forward_swapped_return": r"returns \(hidden, scores\)",
+    "forward_bias_after_relu": r"b1 is added after the ReLU",
+    "softmax_no_shift": r"np\.exp overflows",
+    "softmax_global_max": r"np\.exp overflows",
+    "softmax_columns": r"each column is normalised \(axis=0\)",
+    "softmax_no_keepdims": r"without keepdims=True",
+    "softmax_whole_matrix": r"whole matrix is normalised",
+    "cost_summed": r"adds the N examples up",
+    "cost_half_penalty": r"without a factor 1/2",
+    "cost_penalises_biases": r"weights W1 and W2 only",
+    "cost_every_class": r"over every class",
+    "cost_column_block": r"N x N block",
+    "dscores_no_minus_one": r"-1 on the correct class is missing",
+    "dscores_not_averaged": r"N times too large",
+    "dscores_wrong_sign": r"wrong sign",
+    "dscores_minus_one_everywhere": r"subtracted from every class",
+    "dscores_column_block": r"subtracted from every class|changes whole columns",
+    "batch_W_transposed": r"transposed",
+    "batch_W_averaged": r"it is divided by N",
+    "batch_W_still_a_loop": r"at least 4 times faster",
+    "batch_W_entrywise": r"broadcast|entry by entry",
+    "w2_no_factor_two": r"missing its factor 2",
+    "w2_divided_twice": r"divided by N twice",
+    "w2_uses_inputs": r"hidden\.T, not X\.T",
+    "w2_no_penalty": r"2 \* reg \* W2 is missing",
+    "b2_divided_twice": r"divided by N twice",
+    "b2_penalised": r"penalty is applied to the bias",
+    "b2_summed_over_classes": r"shape \(7,\); expected \(4,\).*axis=0",
+    "b2_keepdims": r"shape \(1, 4\); expected \(4,\)",
+    "w1_relu_passes_negatives": r"passed through for negative inputs",
+    "w1_no_factor_two": r"missing its factor 2",
+    "w1_mask_by_activations": r"activations themselves",
+    "w1_no_transpose": r"W2 is not transposed",
+    "w1_divided_twice": r"divided by N twice",
+    "b1_relu_passes_negatives": r"passed through for negative inputs",
+    "b1_mask_includes_zero": r"passed through for negative inputs",
+    "b1_divided_twice": r"divided by N twice",
+    "b1_penalised": r"penalty is applied to the bias",
+    "train_batch_from_validation": r"come from the validation set",
+    "train_labels_drawn_separately": r"do not belong to the examples",
+    "train_same_batch_every_time": r"same mini-batch",
+    "train_whole_training_set": r"whole training set",
+    "train_steps_uphill": r"steps uphill",
+    "train_biases_frozen": r"b1 is never updated",
+    "train_velocity_forgotten": r"not carried from one iteration",
+    "train_velocity_undamped": r"carried over in full",
+    "predict_down_the_columns": r"argmax over axis 0",
+    "predict_lowest_score": r"argmin",
+    "predict_returns_scores": r"shape \(7, 4\); expected \(7,\)",
+    "predict_highest_score_value": r"highest score itself",
+}
+
+
+# Mistakes that only the public part of a test cell can see.
+PUBLIC_ONLY = {"batch_W_still_a_loop"}
+
+
+@pytest.fixture(autouse=True)
+def quiet():
+    """Wrong answers overflow on purpose; numpy's warnings about it are expected."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
+
+
+def notebook_namespace(replacements=None):
+    """Return the globals of the source notebook after its definitions, with cells replaced.
+
+    The stand-ins that the public parts of the test cells import are imported too, as the key
+    builds its networks from them.
+    """
+    ns = {"__name__": "__main__"}
+    for cell_id in DEFINITIONS:
+        exec(CELLS[cell_id], ns)
+    exec("from readonly.digits_module import ScoresNet, StandInNet", ns)
+    for source in (replacements or {}).values():
+        exec(source, ns)
+    return ns
+
+
+def test_cell_failures(function, ns):
+    """{test cell id: its failure message, or None} for every test cell of `function`."""
+    failures = {}
+    for cell_id in TESTS[function]:
+        try:
+            exec(CELLS[cell_id], ns)
+            failures[cell_id] = None
+        except AssertionError as failure:
+            failures[cell_id] = str(failure)
+    return failures
+
+
+test_cell_failures.__test__ = False  # a helper, not a test
+
+
+def key_failures(function, ns):
+    """The messages of key.check for every part of `function` that fails ([] if all pass)."""
+    messages = []
+    for part in key.PARTS.get(function, (None,)):
+        try:
+            key.check(function, ns, part)
+        except checking.CheckFailure as failure:
+            messages.append(str(failure))
+    return messages
+
+
+def test_corpus_is_complete():
+    names = [case["name"] for case in CASES]
+    assert len(names) == len(set(names)), "case names must be unique"
+    assert all(re.fullmatch(r"[a-z][a-zA-Z0-9_]*", name) for name in names)
+    assert CORPUS["FUNCTIONS"] == list(key.FUNCTIONS) and CORPUS["DEPENDS"] == {}
+    for function in key.FUNCTIONS:
+        wrong = [c for c in CASES if c["expect"] == "loses" and c["target"] == function]
+        assert len(wrong) >= 3, f"fewer than three typical mistakes for {function}"
+        assert all(list(c["cells"]) == [function] for c in wrong)
+    assert len([c for c in CASES if c["expect"] == "full"]) >= 5
+    assert set(MISTAKE) == {c["name"] for c in CASES if c["expect"] == "loses"}
+    assert CASES[0]["expect"] == "loses" and CASES[0]["target"] == key.FUNCTIONS[0]
+
+
+def test_every_function_has_its_test_cells():
+    assert all(TESTS[f] for f in key.FUNCTIONS)
+    assert TESTS["train"] == ["test_train", "test_train_update", "test_train_momentum"]
+    assert TESTS["softmax"] == ["test_softmax", "test_softmax_overflow"]
+    assert TESTS["batch_W"] == ["test_batch_W", "test_batch_W_speed"]
+
+
+def test_reference_solutions_pass_key_and_test_cells():
+    ns = notebook_namespace()
+    for function in key.FUNCTIONS:
+        assert key_failures(function, ns) == [], function
+        assert set(test_cell_failures(function, ns).values()) == {None}, function
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "loses"],
+                         ids=lambda case: case["name"])
+def test_mistake_loses_only_its_target(case):
+    ns = notebook_namespace(case["cells"])
+    target = case["target"]
+    cells = [m for m in test_cell_failures(target, ns).values() if m]
+    assert cells, "the test cells accept the mistake"
+    if case["name"] in PUBLIC_ONLY:  # the kernel's timing: only the public part sees it
+        messages = cells
+    else:
+        messages = key_failures(target, ns)
+        assert messages, f"the key accepts {case['name']}"
+    assert any(re.search(MISTAKE[case["name"]], m, re.S) for m in messages), messages
+    for function in key.FUNCTIONS:
+        if function != target:
+            assert key_failures(function, ns) == [], function
+            assert set(test_cell_failures(function, ns).values()) == {None}, function
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "full"],
+                         ids=lambda case: case["name"])
+def test_other_correct_styles_keep_full_marks(case):
+    ns = notebook_namespace(case["cells"])
+    for function in key.FUNCTIONS:
+        assert key_failures(function, ns) == [], function
+        assert set(test_cell_failures(function, ns).values()) == {None}, function
+
+
+SIGNATURES = {**CORPUS["SIGNATURES"], "train": "train(self, X, y, X_val, y_val, **options)"}
+
+
+@pytest.mark.parametrize("function", key.FUNCTIONS)
+def test_stubs_fail_every_test_cell(function):
+    stub = f"def {SIGNATURES[function]}:\n    raise NotImplementedError()\n"
+    ns = notebook_namespace({function: stub})
+    messages = key_failures(function, ns)
+    assert len(messages) == len(key.PARTS.get(function, (None,)))
+    assert all("not implemented yet" in m for m in messages), messages
+    assert all(test_cell_failures(function, ns).values())
+
+
+ZEROS = {"backward_W2": 'np.zeros_like(params["W2"])', "backward_b2": 'np.zeros_like(params["b2"])',
+         "backward_W1": 'np.zeros_like(params["W1"])', "backward_b1": 'np.zeros_like(params["b1"])',
+         "dscores": "np.zeros_like(probs)",
+         "batch_W": "np.zeros((inputs.shape[1], deltas.shape[1]))"}
+
+
+@pytest.mark.parametrize("function", list(ZEROS))
+def test_zeros_of_the_right_shape_fail(function):
+    zeros = f"def {SIGNATURES[function]}:\n    return {ZEROS[function]}\n"
+    ns = notebook_namespace({function: zeros})
+    assert key_failures(function, ns)
+    assert all(test_cell_failures(function, ns).values())
+
+
+def test_key_restores_the_notebook_and_the_random_state():
+    ns = notebook_namespace()
+    forward = ns["forward"]
+    np.random.seed(123)
+    expected = np.random.rand()
+    np.random.seed(123)
+    key.check("predict", ns)
+    key.check("train", ns, "batch")
+    assert ns["forward"] is forward
+    assert np.random.rand() == expected
+    broken = notebook_namespace({"predict": "def predict(self, X):\n    return X\n"})
+    with pytest.raises(checking.CheckFailure):
+        key.check("predict", broken)
+    assert broken["forward"] is not key.planted_forward
+    del broken["StandInNet"]
+    with pytest.raises(checking.CheckFailure, match="StandInNet is not defined"):
+        key.check("train", broken, "update")
+
+
+def test_predict_through_forward_uses_the_planted_forward():
+    ns = notebook_namespace({"predict": CORPUS["define"](
+        "predict", "return forward(X, self.params)[0].argmax(axis=1)")})
+    ns["forward"] = lambda X, params: (_ for _ in ()).throw(NotImplementedError())
+    key.check("predict", ns)
+
+
+def test_key_inputs_are_copies():
+    """An answer that writes into its inputs must not change the key's reference values."""
+    scribbler = ("def dscores(probs, y):\n    probs[np.arange(len(y)), y] -= 1\n"
+                 "    probs /= len(y)\n    return probs\n")
+    assert key_failures("dscores", notebook_namespace({"dscores": scribbler})) == []
+
+
+@pytest.mark.parametrize("case", key.CASES)
+def test_key_backward_pass_matches_its_own_loss(case):
+    c = key.random_case(*case)
+    grads = key.backward(c["params"], c["X"], c["hidden"], c["dS"], c["reg"])
+    for function in key.BACKWARD:
+        parameter = function.split("_")[1]
+        numeric = checking.central_difference(
+            lambda: key.loss(c["params"], c["X"], c["y"], c["reg"]), c["params"][parameter])
+        assert checking.relative_error(grads[function], numeric) < 1e-7, function
+    numeric = checking.central_difference(
+        lambda: key.data_loss_of_scores(c["scores"], c["y"]), c["scores"])
+    assert checking.relative_error(c["dS"], numeric) < 1e-7
+
+
+def test_key_cases_have_active_and_silent_units_and_nonzero_biases():
+    for case in key.CASES:
+        c = key.random_case(*case)
+        if c["X"].shape[0] > 1:
+            assert 0 < np.mean(c["hidden"] > 0) < 1
+        assert np.all(c["params"]["b1"] != 0) and np.all(c["params"]["b2"] != 0)
+
+
+def test_key_agrees_with_the_notebook_and_the_original_toy_check():
+    ns = notebook_namespace()
+    c = key.random_case(*key.CASES[0])
+    net = ns["TwoLayerNet"](5, 6, 4)
+    net.params = {p: v.copy() for p, v in c["params"].items()}
+    loss, grads = net.loss(c["X"], c["y"], reg=c["reg"])
+    assert np.isclose(loss, key.loss(c["params"], c["X"], c["y"], c["reg"]), rtol=1e-12)
+    expected = key.backward(c["params"], c["X"], c["hidden"], c["dS"], c["reg"])
+    for name in key.PARAMETERS:
+        assert np.allclose(grads[name], expected[f"backward_{name}"], rtol=1e-12, atol=0)
+    np.random.seed(0)
+    toy = ns["TwoLayerNet"](4, 10, 3, std=1e-1)
+    X, y = 10 * np.random.RandomState(1).randn(5, 4), np.array([0, 1, 2, 2, 1])
+    assert np.allclose(toy.loss(X)[0], [-0.81233741, -1.27654624, -0.70335995], atol=1e-8)
+    assert abs(toy.loss(X, y, reg=0.05)[0] - 1.30378789133) < 1e-10
+
+
+def test_train_checks_accept_equivalent_momentum_forms():
+    """The key checks each step against the student's own last step, so that v = mu v + g with
+    params -= lr v (an equivalent form at a constant learning rate) passes the momentum check."""
+    ns = notebook_namespace(next(c for c in CASES
+                                 if c["name"] == "train_generator_and_heavy_ball")["cells"])
+    key.check("train", ns, "momentum")
+    key.check("train", ns, "update")
