@@ -63,12 +63,14 @@ def run(out=ROOT / "demo-output"):
 
 def function_points(grades_csv):
     """{(assignment, student): {function: [points, max]}} from grades.csv, test cells summed
-    per graded function (test_J_b3 and test_J_b3_* both count for J_b3)."""
-    table = defaultdict(dict)
+    per graded function (test_train and test_train_update both count for train)."""
+    table, names = defaultdict(dict), {}
     for row in csv.DictReader(open(grades_csv)):
-        function = row["grade_id"].removeprefix("test_").split("_")
-        name = "_".join(function[:2]) if len(function) > 1 else function[0]
-        cell = table[(row["assignment"], row["student"])].setdefault(name, [0.0, 0.0])
+        key = (row["assignment"], row["notebook"], row["grade_id"])
+        if key not in names:
+            nb = cohort.release_notebooks(row["assignment"])[row["notebook"]]
+            names[key] = notebooks.tested_function(row["grade_id"], nb) or row["grade_id"]
+        cell = table[(row["assignment"], row["student"])].setdefault(names[key], [0.0, 0.0])
         cell[0] += float(row["points"])
         cell[1] += float(row["max_points"])
     return table
