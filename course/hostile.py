@@ -203,7 +203,7 @@ def adversarial(assignment, nb_name, port):
         abuse("print-flood", "while True:\n    print('x' * 10**6)\n", "prints without end",
               r"timed out"),
         abuse("write-outside", right_second + "\nfor _path in ('../../../pwned.txt', "
-                                              "'../../perfect/pwned.txt', '/work/pwned.txt'):\n"
+                                              "'../../perfect/pwned.txt', '../../../../pwned.txt'):\n"
                                               "    try:\n        open(_path, 'w').write('pwned')\n"
                                               "    except OSError:\n        pass\n",
               "writes files outside its folder", "", expect="full"),

@@ -1,0 +1,703 @@
+"""Answer key for the hidden tests of 04-planar (a 2-n_h-1 classifier: tanh, then sigmoid).
+
+The hidden part of each test cell calls `check(name, globals())`. For several seeded cases of
+other sizes `check` calls the student's function on fresh copies of its inputs and compares
+the result with this module's own reference, written here from the equations (it shares no
+code with the notebook or its helper module); backward_propagation is also compared with
+central finite differences of this module's cost. The reference functions take switches that
+reproduce the typical mistakes (sigmoid in the hidden layer, tanh' taken as A1 or 1 - A1,
+a missing 1/m, the wrong sign, ...), so a failing check can say which mistake it was.
+
+nn_model and predict call other graded functions. Their checks plant this module's reference
+versions of those functions in the notebook's globals for the duration of the call (and
+restore the student's afterwards), so a mistake in, say, forward_propagation costs the points
+of forward_propagation only. The planted initialize_parameters draws from its own seeded
+generator, so nn_model's result does not depend on whether the student seeds numpy.
+
+While nbgrader grades, `check` runs in the grader and `ns` stands for the kernel's namespace
+(course/judge.py): the student's functions run in the kernel, planted ones in the grader (each
+call from the kernel to a planted function is a round trip, hence few iterations for
+nn_model), and the check of initialize_parameters seeds the kernel's generator through the
+notebook's `np`. In process, `ns` is a plain dict and the same code works unchanged.
+
+Convention, as in the notebook: one column per example; X (n_x, m), Y (1, m).
+"""
+import copy
+
+import numpy as np
+
+from course import checking
+
+FUNCTIONS = ("layer_sizes", "initialize_parameters", "forward_propagation", "compute_cost",
+             "backward_propagation", "update_parameters", "nn_model", "predict")
+PARAMETERS = ("W1", "b1", "W2", "b2")
+GRADIENTS = ("dW1", "db1", "dW2", "db2")
+CACHE = ("Z1", "A1", "Z2", "A2")
+LEARNING_RATE = 1.2
+GRADIENT_TOL = 1e-5
+REFERENCE_RTOL = 1e-6
+
+# (X shape, Y shape): every dimension differs from the others where it can, so that a row
+# count taken for a column count gives a wrong number, not the right one by chance.
+SIZE_CASES = (((5, 3), (2, 3)), ((2, 400), (1, 400)), ((3, 1), (1, 1)), ((7, 2), (3, 2)))
+# (seed, n_x, n_h, n_y)
+INIT_CASES = ((11, 2, 4, 1), (5, 3, 5, 2), (123, 1, 1, 1), (7, 4, 2, 3))
+# (seed, n_x, n_h, m)
+FORWARD_CASES = ((601, 2, 4, 5), (602, 3, 2, 1), (603, 2, 6, 9))
+# (seed, m)
+COST_CASES = ((701, 1), (702, 7), (703, 40))
+# (seed, n_x, n_h, m). The third case has m = n_x = 2, so that X used without transposing in
+# dW1 gives a wrong value (named below) instead of a numpy shape error.
+BACKWARD_CASES = ((801, 2, 4, 7), (802, 3, 5, 1), (803, 2, 3, 2), (804, 2, 1, 6))
+# (seed, n_x, n_h, learning rate; None: call without it, testing the default)
+UPDATE_CASES = ((901, 2, 4, None), (902, 3, 2, 0.5), (903, 2, 3, 0.01))
+# (seed, n_x, n_h, m, iterations, weight scale). Few iterations: while grading, every call
+# nn_model makes to a planted reference function is a round trip from the kernel to the
+# grader (course/judge.py), some 50 ms. Each case must lower the cost.
+MODEL_CASES = ((1001, 3, 3, 6, 2, 0.5), (1002, 2, 5, 12, 1, 0.5))
+# (seed, n_x, n_h, m)
+PREDICT_CASES = ((1101, 2, 4, 30), (1102, 3, 2, 7), (1103, 2, 6, 1))
+
+HINTS = {
+    "W1": "W1 has shape (n_h, n_x): one row per hidden neuron, one column per input.",
+    "b1": "b1 is a column of zeros, shape (n_h, 1).",
+    "W2": "W2 has shape (n_y, n_h).",
+    "b2": "b2 is a column of zeros, shape (n_y, 1).",
+    "dW1": "dW1 has the shape of W1, (n_h, n_x): dZ1 (n_h, m) @ X.T (m, n_x), divided by m.",
+    "db1": "db1 has the shape of b1, (n_h, 1): sum dZ1 over the examples (axis=1) and keep "
+           "a column (keepdims=True).",
+    "dW2": "dW2 has the shape of W2, (1, n_h): dZ2 (1, m) @ A1.T (m, n_h), divided by m.",
+    "db2": "db2 has the shape of b2, (1, 1): sum dZ2 over the examples (axis=1) and keep "
+           "a column (keepdims=True).",
+    "Z1": "Z1 = W1 @ X + b1 has shape (n_h, m).",
+    "A1": "A1 = tanh(Z1) has shape (n_h, m).",
+    "Z2": "Z2 = W2 @ A1 + b2 has shape (1, m).",
+    "A2": "A2 = sigmoid(Z2) has shape (1, m), one probability per example.",
+}
+
+
+# ---------------------------------------------------------------- the reference network
+
+def logistic(z):
+    """Return 1 / (1 + exp(-z)) entry by entry."""
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def forward(params, X, *, hidden=np.tanh, output=logistic, biases=True, feed_z1=False):
+    """Return (A2, cache) of the 2-layer network; the switches reproduce mistakes.
+
+    hidden/output: the activation of each layer; biases=False leaves out b1 and b2;
+    feed_z1=True feeds Z1 instead of A1 into the output layer.
+    """
+    Z1 = params["W1"] @ X + (params["b1"] if biases else 0)
+    A1 = hidden(Z1)
+    Z2 = params["W2"] @ (Z1 if feed_z1 else A1) + (params["b2"] if biases else 0)
+    A2 = output(Z2)
+    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+
+
+def cost(A2, Y, *, sign=1.0, average=True, terms=("y", "1-y"), log=np.log):
+    """Return the cross-entropy cost, a float; the switches reproduce mistakes."""
+    total = 0.0
+    if "y" in terms:
+        total = total + np.sum(Y * log(A2))
+    if "1-y" in terms:
+        total = total + np.sum((1 - Y) * log(1 - A2))
+    return float(-sign * total / (Y.shape[1] if average else 1))
+
+
+def _slope(name, A1, Z1):
+    """Return what a student may take for tanh'(Z1): name 'right' is the right one."""
+    return {
+        "right": lambda: 1 - A1 ** 2,
+        "A1": lambda: A1,
+        "1-A1": lambda: 1 - A1,
+        "(1-A1)^2": lambda: (1 - A1) ** 2,
+        "sigmoid": lambda: A1 * (1 - A1),
+        "Z1": lambda: 1 - Z1 ** 2,
+        "tanh(A1)": lambda: 1 - np.tanh(A1) ** 2,
+        "none": lambda: np.ones_like(A1),
+    }[name]()
+
+
+def backward(params, cache, X, Y, *, average=1, sign=1.0, slope="right", output_slope=False,
+             untransposed_x=False):
+    """Return the gradients {dW1, db1, dW2, db2}; the switches reproduce mistakes.
+
+    average: how many times the sums over examples are divided by m (0, 1 or 2); sign=-1
+    uses Y - A2; slope: which expression stands for tanh'(Z1) (see _slope); output_slope
+    multiplies dZ2 by sigmoid'(Z2) once more; untransposed_x uses X instead of X.T in dW1
+    (which raises ValueError unless the shapes happen to fit).
+    """
+    m = X.shape[1]
+    scale = m ** -average
+    A1, A2 = cache["A1"], cache["A2"]
+    dZ2 = sign * (A2 - Y)
+    if output_slope:
+        dZ2 = dZ2 * A2 * (1 - A2)
+    dZ1 = (params["W2"].T @ dZ2) * _slope(slope, A1, cache["Z1"])
+    return {
+        "dW1": scale * (dZ1 @ (X if untransposed_x else X.T)),
+        "db1": scale * dZ1.sum(axis=1, keepdims=True),
+        "dW2": scale * (dZ2 @ A1.T),
+        "db2": scale * dZ2.sum(axis=1, keepdims=True),
+    }
+
+
+def update(params, grads, learning_rate=LEARNING_RATE, *, sign=1.0):
+    """Return new parameters after one step of gradient descent (sign=-1: uphill)."""
+    return {p: params[p] - sign * learning_rate * grads["d" + p] for p in PARAMETERS}
+
+
+def train(params, X, Y, iterations, *, learning_rate=LEARNING_RATE):
+    """Return the parameters after `iterations` steps of gradient descent from `params`."""
+    for _ in range(iterations):
+        A2, cache = forward(params, X)
+        params = update(params, backward(params, cache, X, Y), learning_rate)
+    return params
+
+
+def random_parameters(rng, n_x, n_h, n_y=1, scale=1.0):
+    """Return parameters with normal entries (biases too) of standard deviation `scale`."""
+    shapes = {"W1": (n_h, n_x), "b1": (n_h, 1), "W2": (n_y, n_h), "b2": (n_y, 1)}
+    return {p: rng.normal(0.0, scale, shapes[p]) for p in PARAMETERS}
+
+
+def random_labels(rng, m):
+    """Return labels (1, m) of 0 and 1, with both classes present when m > 1."""
+    Y = rng.integers(0, 2, (1, m))
+    if m > 1:
+        Y[0, 0], Y[0, 1] = 0, 1
+    return Y
+
+
+# ---------------------------------------------------------------- helpers of the checks
+
+def _copy(value):
+    return copy.deepcopy(value)
+
+
+def _entry(what, result, key, kind):
+    """Return result[key], failing clearly when result is not a dict holding it."""
+    if result is None:
+        raise checking.CheckFailure(f"{what} returned None: did you forget the `return` statement?")
+    if not isinstance(result, dict):
+        raise checking.CheckFailure(f"{what} returned a {type(result).__name__}; expected a "
+                                    f"dictionary of {kind}.")
+    if key not in result:
+        raise checking.CheckFailure(f"{what} returned a dictionary without the key {key!r}; "
+                                    f"it has {sorted(map(str, result))}.")
+    return result[key]
+
+
+def _changed(variants, expected):
+    """Keep the (message, value) pairs whose value differs from the expected one."""
+    kept = []
+    for message, value in variants:
+        value = np.asarray(value, dtype=float)
+        if value.shape != np.shape(expected) or checking.relative_error(value, expected) > 1e-6:
+            kept.append((message, value))
+    return kept
+
+
+def _run_all(cases, check_case, messages):
+    """Run check_case on every case; raise the first failure that names a known mistake."""
+    failures = []
+    for case in cases:
+        try:
+            check_case(*case)
+        except checking.CheckFailure as failure:
+            failures.append(failure)
+    if failures:
+        named = [f for f in failures if any(m in str(f) for m in messages)]
+        raise (named or failures)[0]
+
+
+class _Planted:
+    """Plant reference functions in the notebook's namespace; restore the student's on exit."""
+
+    def __init__(self, ns, **functions):
+        self.ns, self.functions, self.saved = ns, functions, {}
+
+    def __enter__(self):
+        missing = object()
+        self.saved = {name: self.ns.get(name, missing) for name in self.functions}
+        self.missing = missing
+        self.ns.update(self.functions)
+
+    def __exit__(self, *exc):
+        for name, value in self.saved.items():
+            if value is self.missing:
+                self.ns.pop(name, None)
+            else:
+                self.ns[name] = value
+        return False
+
+
+# ---------------------------------------------------------------- layer_sizes
+
+SIZE_MISTAKES = {
+    "n_x": "n_x is the number of input features, the number of rows of X (X.shape[0]); "
+           "X.shape[1] counts the examples.",
+    "n_y": "n_y is the number of outputs, the number of rows of Y (Y.shape[0]); Y.shape[1] "
+           "counts the examples.",
+    "order": "the sizes are returned in the wrong order: (n_x, n_h, n_y), input layer first.",
+    "n_h": "n_h is fixed at 4 in this exercise.",
+}
+
+
+def _check_layer_sizes(ns, x_shape, y_shape):
+    X, Y = np.zeros(x_shape), np.zeros(y_shape)
+    expected = np.array([x_shape[0], 4, y_shape[0]], dtype=float)
+    what = f"layer_sizes(X, Y) for X of shape {x_shape} and Y of shape {y_shape}"
+    got = checking.call(what, ns["layer_sizes"], X, Y)
+    if isinstance(got, dict) or np.ndim(got) != 1 or len(got) != 3:
+        raise checking.CheckFailure(f"{what} returned {got!r:.80}; expected a tuple of three "
+                                    "numbers, (n_x, n_h, n_y).")
+    variants = _changed([
+        (SIZE_MISTAKES["n_x"], [x_shape[1], 4, y_shape[0]]),
+        (SIZE_MISTAKES["n_y"], [x_shape[0], 4, y_shape[1]]),
+        (SIZE_MISTAKES["n_x"] + " " + SIZE_MISTAKES["n_y"], [x_shape[1], 4, y_shape[1]]),
+        (SIZE_MISTAKES["order"], [x_shape[0], y_shape[0], 4]),
+        (SIZE_MISTAKES["order"], [y_shape[0], 4, x_shape[0]]),
+    ], expected)
+    got = checking.as_array(what, got)
+    if got[1] != 4 and not any(checking.relative_error(got, v) < 1e-6 for _, v in variants):
+        shown = tuple(int(v) if float(v).is_integer() else float(v) for v in got)
+        raise checking.CheckFailure(f"{what} returned {shown}: {SIZE_MISTAKES['n_h']}")
+    checking.check_close(what, got, expected, mistakes=variants)
+
+
+# ---------------------------------------------------------------- initialize_parameters
+
+INIT_MISTAKES = {
+    "zeros": "the weights are all zero: every hidden neuron would then compute the same "
+             "thing and learn the same thing. Draw them with np.random.randn(...) * 0.01.",
+    "scale": "the weights are 100 times too large: multiply np.random.randn(...) by 0.01.",
+    "uniform": "the weights come from np.random.rand (uniform on [0, 1)); use "
+               "np.random.randn, the standard normal distribution, times 0.01.",
+    "order": "W2 was drawn before W1: draw W1 first, then W2, so that the same seed gives "
+             "the same network as everyone else's.",
+    "seeded": "the weights are the same whatever the caller's seed: do not call "
+              "np.random.seed inside initialize_parameters; the caller seeds.",
+    "bias": "the biases must be zeros (np.zeros((n, 1))); only the weights are random.",
+}
+
+
+def reference_init(n_x, n_h, n_y, *, draw=None, order=("W1", "W2"), scale=0.01,
+                   random_biases=False):
+    """Return initial parameters drawn from numpy's global generator, as the exercise asks."""
+    draw = draw or np.random.randn
+    shapes = {"W1": (n_h, n_x), "W2": (n_y, n_h)}
+    params = {}
+    for name in order:
+        params[name] = draw(*shapes[name]) * scale
+        if random_biases:
+            params["b" + name[1]] = draw(shapes[name][0], 1) * scale
+    if not random_biases:
+        params["b1"], params["b2"] = np.zeros((n_h, 1)), np.zeros((n_y, 1))
+    return params
+
+
+def _seeded(seed, function, *args, **kwargs):
+    np.random.seed(seed)
+    return function(*args, **kwargs)
+
+
+def _notebook_random(ns):
+    """Return numpy.random as the notebook's functions see it.
+
+    While grading, the hidden tests run in the grader and the student's functions in the
+    kernel: seeding must reach the kernel's generator, which the notebook's `np` leads to.
+    """
+    numpy = ns.get("np", np)
+    return numpy.random
+
+
+def _check_initialize_parameters(ns, seed, n_x, n_h, n_y):
+    what = f"initialize_parameters({n_x}, {n_h}, {n_y}) after np.random.seed({seed})"
+    _notebook_random(ns).seed(seed)
+    got = checking.call(what, ns["initialize_parameters"], n_x, n_h, n_y)
+    expected = _seeded(seed, reference_init, n_x, n_h, n_y)
+    variants = {
+        "zeros": {p: np.zeros_like(v) for p, v in expected.items()},
+        "scale": _seeded(seed, reference_init, n_x, n_h, n_y, scale=1.0),
+        "uniform": _seeded(seed, reference_init, n_x, n_h, n_y, draw=np.random.rand),
+        "order": _seeded(seed, reference_init, n_x, n_h, n_y, order=("W2", "W1")),
+        "bias": _seeded(seed, reference_init, n_x, n_h, n_y, random_biases=True),
+    }
+    for name in PARAMETERS:
+        value = _entry(what, got, name, "parameters (W1, b1, W2, b2)")
+        mistakes = [(INIT_MISTAKES[k], v[name]) for k, v in variants.items()]
+        if name.startswith("W"):
+            mistakes += [(INIT_MISTAKES["seeded"], _seeded(s, reference_init, n_x, n_h, n_y)[name])
+                         for s in list(range(11)) + [42, 1234] if s != seed]
+        checking.check_close(f"{name} from {what}", value, expected[name],
+                             mistakes=_changed(mistakes, expected[name]), hint=HINTS[name])
+
+
+# ---------------------------------------------------------------- forward_propagation
+
+FORWARD_MISTAKES = {
+    "hidden": "the hidden layer uses the sigmoid; it uses tanh (np.tanh), and only the "
+              "output layer uses sigmoid.",
+    "output": "the output layer uses tanh; it uses sigmoid, so that A2 is a probability.",
+    "both": "the two activations are swapped: tanh in the hidden layer, sigmoid at the output.",
+    "biases": "the biases are missing: Z1 = W1 @ X + b1 and Z2 = W2 @ A1 + b2.",
+    "feed": "the output layer is fed Z1; it is fed the activations A1 = tanh(Z1).",
+    "cache": "the cache holds {other} under the key {name!r}: store each quantity under its "
+             "own name, cache = {{\"Z1\": Z1, \"A1\": A1, \"Z2\": Z2, \"A2\": A2}}.",
+}
+
+
+def _forward_variants(params, X, name):
+    variants = {
+        "hidden": forward(params, X, hidden=logistic),
+        "output": forward(params, X, output=np.tanh),
+        "both": forward(params, X, hidden=logistic, output=np.tanh),
+        "biases": forward(params, X, biases=False),
+        "feed": forward(params, X, feed_z1=True),
+    }
+    return [(FORWARD_MISTAKES[k], A2 if name == "A2" else cache[name])
+            for k, (A2, cache) in variants.items()]
+
+
+def _check_forward_propagation(ns, seed, n_x, n_h, m):
+    rng = np.random.default_rng(seed)
+    params, X = random_parameters(rng, n_x, n_h), rng.normal(0, 1, (n_x, m))
+    what = (f"forward_propagation(X, parameters) for a {n_x}-{n_h}-1 network and "
+            f"{m} example{'s' * (m != 1)}")
+    got = checking.call(what, ns["forward_propagation"], X.copy(), _copy(params))
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        raise checking.CheckFailure(f"{what} returned {type(got).__name__} {got!r:.60}; "
+                                    "expected a pair: return A2, cache.")
+    A2, cache = got
+    expected_A2, expected = forward(params, X)
+    checking.check_close(f"A2 from {what}", A2, expected_A2,
+                         mistakes=_changed(_forward_variants(params, X, "A2"), expected_A2),
+                         hint=HINTS["A2"])
+    for name in CACHE:
+        value = _entry(what + " (its cache)", cache, name, "Z1, A1, Z2 and A2")
+        mistakes = _forward_variants(params, X, name)
+        mistakes += [(FORWARD_MISTAKES["cache"].format(name=name, other=other), expected[other])
+                     for other in CACHE if other != name]
+        checking.check_close(f"cache[{name!r}] from {what}", value, expected[name],
+                             mistakes=_changed(mistakes, expected[name]), hint=HINTS[name])
+
+
+# ---------------------------------------------------------------- compute_cost
+
+COST_MISTAKES = {
+    "sign": "it has the wrong sign: J = -(1/m) * sum(Y log A2 + (1 - Y) log(1 - A2)); the "
+            "logarithms of probabilities are negative, so the cost is positive.",
+    "sum": "it is m times too large: divide the sum over the examples by m.",
+    "y": "the term (1 - Y) * log(1 - A2) is missing: examples with label 0 count too.",
+    "1-y": "the term Y * log(A2) is missing: examples with label 1 count too.",
+    "log10": "it uses log10; the cross-entropy uses the natural logarithm, np.log.",
+}
+
+
+def _check_compute_cost(ns, seed, m):
+    rng = np.random.default_rng(seed)
+    A2, Y = rng.uniform(0.05, 0.95, (1, m)), random_labels(rng, m)
+    what = f"compute_cost(A2, Y) for {m} example{'s' * (m != 1)}"
+    got = checking.call(what, ns["compute_cost"], A2.copy(), Y.copy())
+    expected = cost(A2, Y)
+    variants = _changed([
+        (COST_MISTAKES["sign"], cost(A2, Y, sign=-1)),
+        (COST_MISTAKES["sum"], cost(A2, Y, average=False)),
+        (COST_MISTAKES["y"], cost(A2, Y, terms=("y",))),
+        (COST_MISTAKES["1-y"], cost(A2, Y, terms=("1-y",))),
+        (COST_MISTAKES["log10"], cost(A2, Y, log=np.log10)),
+    ], expected)
+    if got is None:
+        raise checking.CheckFailure(f"{what} returned None: did you forget the `return` statement?")
+    checking.check_scalar(what, got, expected, mistakes=variants)
+
+
+# ---------------------------------------------------------------- backward_propagation
+
+BACKWARD_MISTAKES = {
+    "average": "it is m times too large: divide by m, the number of examples (X.shape[1]).",
+    "average twice": "it is divided by m twice: np.mean already divides by m.",
+    "sign": "it has the wrong sign: dZ2 = A2 - Y, not Y - A2.",
+    "output_slope": "dZ2 is multiplied by sigmoid'(Z2) = A2 * (1 - A2): with the "
+                    "cross-entropy cost that factor cancels, and dZ2 = A2 - Y.",
+    "A1": "tanh'(Z1) is written as A1; it is 1 - A1**2 (1 - np.power(A1, 2)).",
+    "1-A1": "tanh'(Z1) is written as 1 - A1; it is 1 - A1**2 (A1 squared).",
+    "(1-A1)^2": "tanh'(Z1) is written as (1 - A1)**2; it is 1 - A1**2 (only A1 is squared).",
+    "sigmoid": "tanh'(Z1) is written as A1 * (1 - A1), which is the sigmoid's slope; for "
+               "tanh it is 1 - A1**2.",
+    "Z1": "tanh'(Z1) is written as 1 - Z1**2; it is 1 - tanh(Z1)**2 = 1 - A1**2.",
+    "tanh(A1)": "tanh is applied twice: A1 already is tanh(Z1), so tanh'(Z1) = 1 - A1**2.",
+    "none": "the factor tanh'(Z1) = 1 - A1**2 is missing from dZ1.",
+    "untransposed": "dW1 multiplies dZ1 by X; it is dZ1 @ X.T, so that the sum runs over "
+                    "the examples.",
+}
+
+
+def _backward_variants(params, cache, X, Y, name):
+    switches = [("average", dict(average=0)), ("average twice", dict(average=2)),
+                ("sign", dict(sign=-1.0)), ("output_slope", dict(output_slope=True))]
+    if name in ("dW1", "db1"):
+        switches += [(s, dict(slope=s)) for s in
+                     ("A1", "1-A1", "(1-A1)^2", "sigmoid", "Z1", "tanh(A1)", "none")]
+    if name == "dW1":
+        switches.append(("untransposed", dict(untransposed_x=True)))
+    values = []
+    for key, kw in switches:
+        try:
+            values.append((BACKWARD_MISTAKES[key], backward(params, cache, X, Y, **kw)[name]))
+        except ValueError:  # the shapes do not fit in this case
+            continue
+    return values
+
+
+def _check_backward_propagation(ns, seed, n_x, n_h, m):
+    rng = np.random.default_rng(seed)
+    params = random_parameters(rng, n_x, n_h, scale=0.8)
+    X, Y = rng.normal(0, 1, (n_x, m)), random_labels(rng, m)
+    _, cache = forward(params, X)
+    what = (f"backward_propagation(parameters, cache, X, Y) for a {n_x}-{n_h}-1 network and "
+            f"{m} example{'s' * (m != 1)}")
+    got = checking.call(what, ns["backward_propagation"], _copy(params), _copy(cache),
+                        X.copy(), Y.copy())
+    expected = backward(params, cache, X, Y)
+    for name in ("dW2", "db2", "dW1", "db1"):
+        value = _entry(what, got, name, "gradients (dW1, db1, dW2, db2)")
+        probe = _copy(params)
+        numeric = checking.central_difference(lambda: cost(forward(probe, X)[0], Y),
+                                              probe[name[1:]])
+        known = _changed(_backward_variants(params, cache, X, Y, name), expected[name])
+        label = f"{name} from {what}"
+        checking.check_gradient(label, value, numeric, tol=GRADIENT_TOL, mistakes=known,
+                                hint=HINTS[name])
+        checking.check_close(label, value, expected[name], rtol=REFERENCE_RTOL,
+                             mistakes=known, hint=HINTS[name])
+
+
+# ---------------------------------------------------------------- update_parameters
+
+UPDATE_MISTAKES = {
+    "sign": "it steps uphill: gradient descent subtracts, W1 - learning_rate * dW1.",
+    "unscaled": "the gradient is not multiplied by the learning rate: W1 - learning_rate * dW1.",
+    "ignored": "the learning_rate argument is ignored: use the value passed in.",
+    "default": "the default learning rate is not 1.2: def update_parameters(parameters, "
+               "grads, learning_rate=1.2).",
+    "swapped": "a weight is updated with a bias gradient (or the reverse): W1 goes with dW1, "
+               "b1 with db1, and so on.",
+    "stale": "it returns the parameters unchanged: return the new values.",
+}
+
+
+def _check_update_parameters(ns, seed, n_x, n_h, learning_rate):
+    rng = np.random.default_rng(seed)
+    params = random_parameters(rng, n_x, n_h)
+    grads = {"d" + p: v for p, v in random_parameters(rng, n_x, n_h).items()}
+    rate = LEARNING_RATE if learning_rate is None else learning_rate
+    args = (_copy(params), _copy(grads)) + (() if learning_rate is None else (learning_rate,))
+    what = ("update_parameters(parameters, grads" +
+            ("" if learning_rate is None else f", {learning_rate}") +
+            f") for a {n_x}-{n_h}-1 network")
+    got = checking.call(what, ns["update_parameters"], *args)
+    expected = update(params, grads, rate)
+    swapped = {"dW1": grads["db1"], "db1": grads["dW1"], "dW2": grads["db2"], "db2": grads["dW2"]}
+    variants = [
+        (UPDATE_MISTAKES["sign"], update(params, grads, rate, sign=-1)),
+        (UPDATE_MISTAKES["stale"], params),
+        (UPDATE_MISTAKES["unscaled"], update(params, grads, 1.0)),
+    ]
+    if learning_rate is None:
+        variants += [(UPDATE_MISTAKES["default"], update(params, grads, r))
+                     for r in (0.1, 0.01, 0.001, 0.5)]
+    else:
+        variants.append((UPDATE_MISTAKES["ignored"], update(params, grads, LEARNING_RATE)))
+    for name in PARAMETERS:
+        value = _entry(what, got, name, "parameters (W1, b1, W2, b2)")
+        mistakes = [(message, v[name]) for message, v in variants]
+        try:
+            mistakes.append((UPDATE_MISTAKES["swapped"], params[name] - rate * swapped["d" + name]))
+        except ValueError:  # the shapes do not broadcast
+            pass
+        checking.check_close(f"{name} from {what}", value, expected[name],
+                             mistakes=_changed(mistakes, expected[name]), hint=HINTS[name])
+
+
+# ---------------------------------------------------------------- nn_model
+
+MODEL_MISTAKES = {
+    "reinit": "the parameters are initialised again in every iteration: call "
+              "initialize_parameters once, before the loop.",
+    "stale": "the parameters never change: keep what update_parameters returns, "
+             "parameters = update_parameters(parameters, grads).",
+    "count": "it does not run exactly num_iterations iterations: loop over "
+             "range(num_iterations).",
+    "rate": "it does not train with update_parameters' default learning rate, 1.2.",
+    "sizes": "n_x and n_y come from the shapes of X and Y, and n_h is nn_model's argument "
+             "(not the 4 of layer_sizes).",
+}
+
+
+def _reference_callees(init_params, iterations, calls):
+    """Return reference versions of nn_model's callees, which record their calls in `calls`.
+
+    They have the parameter names of the notebook's functions, so that calls by keyword work.
+    The planted update_parameters stops a loop that runs past `iterations` updates.
+    """
+    n_h, n_x = np.shape(init_params["W1"])
+
+    def layer_sizes(X, Y):
+        return (X.shape[0], 4, Y.shape[0])
+
+    def initialize_parameters(n_x_, n_h_, n_y_):
+        calls.append("initialize_parameters")
+        if (n_x_, n_h_, n_y_) != (n_x, n_h, 1):
+            raise checking.CheckFailure(
+                f"nn_model called initialize_parameters({n_x_}, {n_h_}, {n_y_}); expected "
+                f"({n_x}, {n_h}, 1): {MODEL_MISTAKES['sizes']}")
+        return _copy(init_params)
+
+    def forward_propagation(X, parameters):
+        return forward(parameters, X)
+
+    def compute_cost(A2, Y):
+        return cost(A2, Y)
+
+    def backward_propagation(parameters, cache, X, Y):
+        return backward(parameters, cache, X, Y)
+
+    def update_parameters(parameters, grads, learning_rate=LEARNING_RATE):
+        calls.append("update_parameters")
+        if calls.count("update_parameters") > iterations:
+            raise checking.CheckFailure(f"nn_model(..., num_iterations={iterations}) ran more "
+                                        f"than {iterations} iterations: {MODEL_MISTAKES['count']}")
+        return update(parameters, grads, learning_rate)
+
+    return dict(layer_sizes=layer_sizes, initialize_parameters=initialize_parameters,
+                forward_propagation=forward_propagation, compute_cost=compute_cost,
+                backward_propagation=backward_propagation, update_parameters=update_parameters)
+
+
+def _compare(label, value, expected, variants, hint):
+    """check_close, computing the known mistakes (variants(), a list) only if it fails."""
+    try:
+        checking.check_close(label, value, expected, hint=hint)
+    except checking.CheckFailure:
+        checking.check_close(label, value, expected, mistakes=_changed(variants(), expected),
+                             hint=hint)
+
+
+def _check_nn_model(ns, seed, n_x, n_h, m, iterations, scale):
+    rng = np.random.default_rng(seed)
+    init_params = random_parameters(rng, n_x, n_h, scale=scale)
+    for p in ("b1", "b2"):
+        init_params[p] = np.zeros_like(init_params[p])
+    X, Y = rng.normal(0, 1, (n_x, m)), random_labels(rng, m)
+    what = f"nn_model(X, Y, {n_h}, num_iterations={iterations}) with X of shape {X.shape}"
+    calls = []
+    with _Planted(ns, **_reference_callees(init_params, iterations, calls)):
+        got = checking.call(what, ns["nn_model"], X.copy(), Y.copy(), n_h,
+                            num_iterations=iterations)
+    if calls.count("initialize_parameters") > 1:
+        raise checking.CheckFailure(f"{what}: {MODEL_MISTAKES['reinit']}")
+    if not calls:
+        raise checking.CheckFailure(f"{what} never called initialize_parameters.")
+    if calls.count("update_parameters") not in (0, iterations):
+        made = calls.count("update_parameters")
+        raise checking.CheckFailure(f"{what} made {made} update{'s' * (made != 1)}: "
+                                    f"{MODEL_MISTAKES['count']}")
+    expected = train(init_params, X, Y, iterations)
+
+    def variants(name):
+        found = [(MODEL_MISTAKES["stale"], init_params[name])]
+        found += [(MODEL_MISTAKES["rate"],
+                   train(init_params, X, Y, iterations, learning_rate=r)[name])
+                  for r in (1.0, 0.1, 0.01)]
+        return found
+
+    for name in PARAMETERS:
+        value = _entry(what, got, name, "parameters (W1, b1, W2, b2)")
+        _compare(f"{name} from {what}", value, expected[name], lambda: variants(name),
+                 HINTS[name])
+    before, after = cost(forward(init_params, X)[0], Y), cost(forward(got, X)[0], Y)
+    if not after < before:
+        raise checking.CheckFailure(f"{what} did not learn: the cost went from "
+                                    f"{before:.3g} to {after:.3g}.")
+
+
+# ---------------------------------------------------------------- predict
+
+PREDICT_MISTAKES = {
+    "probabilities": "it returns the probabilities A2; predict returns True where A2 > 0.5 "
+                     "and False elsewhere (A2 > 0.5).",
+    "inverted": "the predictions are inverted: class 1 (True) is where A2 > 0.5.",
+    "z2": "it compares Z2 with 0.5; the threshold 0.5 applies to the probability A2 "
+          "(equivalently, Z2 > 0).",
+}
+
+
+def _check_predict(ns, seed, n_x, n_h, m):
+    rng = np.random.default_rng(seed)
+    params, X = random_parameters(rng, n_x, n_h, scale=1.5), rng.normal(0, 1, (n_x, m))
+    A2, cache = forward(params, X)
+    what = f"predict(parameters, X) for a {n_x}-{n_h}-1 network and {m} example{'s' * (m != 1)}"
+
+    def forward_propagation(X, parameters):
+        return forward(parameters, X)
+
+    with _Planted(ns, forward_propagation=forward_propagation):
+        got = checking.call(what, ns["predict"], _copy(params), X.copy())
+    expected = (A2 > 0.5).astype(float)
+    mistakes = _changed([
+        (PREDICT_MISTAKES["probabilities"], A2),
+        (PREDICT_MISTAKES["inverted"], (A2 <= 0.5).astype(float)),
+        (PREDICT_MISTAKES["z2"], (cache["Z2"] > 0.5).astype(float)),
+    ], expected)
+    value = checking.check_shape(what, got, (1, m),
+                                 hint="predict returns one prediction per example, a row (1, m).")
+    if not np.all((value == 0) | (value == 1)):
+        message = f"{what} returned values other than True/False (or 1/0)"
+        reason = checking.diagnose(value, expected, mistakes)
+        raise checking.CheckFailure(message + (f": {reason}" if reason else "."))
+    checking.check_close(what, got, expected, mistakes=mistakes)
+
+
+# ---------------------------------------------------------------- entry point
+
+CHECKS = {
+    "layer_sizes": (SIZE_CASES, _check_layer_sizes, SIZE_MISTAKES),
+    "initialize_parameters": (INIT_CASES, _check_initialize_parameters, INIT_MISTAKES),
+    "forward_propagation": (FORWARD_CASES, _check_forward_propagation, FORWARD_MISTAKES),
+    "compute_cost": (COST_CASES, _check_compute_cost, COST_MISTAKES),
+    "backward_propagation": (BACKWARD_CASES, _check_backward_propagation, BACKWARD_MISTAKES),
+    "update_parameters": (UPDATE_CASES, _check_update_parameters, UPDATE_MISTAKES),
+    "nn_model": (MODEL_CASES, _check_nn_model, MODEL_MISTAKES),
+    "predict": (PREDICT_CASES, _check_predict, PREDICT_MISTAKES),
+}
+
+
+def check(name, ns):
+    """Check the notebook's function `name` on every case of its CASES.
+
+    ns is the notebook's globals(). Functions planted for nn_model and predict are removed
+    again, and numpy's global random state (which the check of initialize_parameters seeds)
+    is restored, afterwards. Raises
+    checking.CheckFailure; when several cases fail, the failure raised is the first that
+    names a known mistake, else the first.
+    """
+    if name not in CHECKS:
+        raise ValueError(f"unknown function {name!r}; expected one of {FUNCTIONS}")
+    if not callable(ns.get(name)):
+        raise checking.CheckFailure(f"{name} is not defined: run the cell that defines it.")
+    cases, check_case, messages = CHECKS[name]
+    known = [message.split("{")[0] for message in messages.values()]
+    if name != "initialize_parameters":
+        _run_all(cases, lambda *case: check_case(ns, *case), known)
+        return
+    numpy_random = _notebook_random(ns)
+    state = np.random.get_state(), numpy_random.get_state()
+    try:
+        _run_all(cases, lambda *case: check_case(ns, *case), known)
+    finally:
+        np.random.set_state(state[0])
+        numpy_random.set_state(state[1])

@@ -1,0 +1,423 @@
+"""Data, plots and demonstration runs of the planar classification assignment (04-planar).
+
+The notebook owns the network: the student writes layer_sizes, initialize_parameters,
+forward_propagation, compute_cost, backward_propagation, update_parameters, nn_model and
+predict. This module supplies what the student is not asked to write: the "flower" and the
+other two-class data sets, the logistic function, the decision-boundary plots, the sweep over
+hidden-layer sizes, and the stand-ins that let the public tests of nn_model and predict judge
+those two functions on their own.
+
+Convention, as in the notebook: one column per example. m points of the plane are an array
+X of shape (2, m); their labels, 0 or 1, an array Y of shape (1, m).
+
+While nbgrader grades a submission (environment variable NBGRADER_EXECUTION=autograde) the
+demonstrations shrink, so that grading a class stays quick: demo_iterations() and
+sweep_hidden_sizes() run AUTOGRADE_ITERATIONS iterations, the sweep trains only its first
+AUTOGRADE_SIZES sizes, decision boundaries are drawn on a coarse grid, and
+logistic_regression() skips scikit-learn (which takes a second just to load). Nothing else
+changes.
+"""
+import contextlib
+import os
+
+import numpy as np
+import matplotlib.pyplot as plt
+from matplotlib.colors import ListedColormap
+
+from readonly.checking import CheckFailure
+
+# How many training iterations a demonstration runs, and how many hidden-layer sizes the sweep
+# tries, while nbgrader grades.
+AUTOGRADE_ITERATIONS = 20
+AUTOGRADE_SIZES = 2
+# Grid points per side on which plot_decision_boundary evaluates the model (normally, grading).
+GRID_POINTS = 240
+AUTOGRADE_GRID_POINTS = 30
+# Class 0 is drawn red, class 1 blue; the regions a model gives to each class in paler tones.
+POINT_COLOURS = ListedColormap(["#c0392b", "#2162a8"])
+REGION_COLOURS = ListedColormap(["#f4c6c0", "#c3d6ee"])
+EXTRA_DATA_SETS = ("circles", "moons", "blobs", "gaussian_quantiles")
+
+
+def grading():
+    """Return True while nbgrader grades the notebook (NBGRADER_EXECUTION=autograde)."""
+    return os.environ.get("NBGRADER_EXECUTION") == "autograde"
+
+
+def sigmoid(z):
+    """Return the logistic function 1 / (1 + exp(-z)) of z, entry by entry (any shape).
+
+    Written as (1 + tanh(z/2)) / 2, the same function, which does not overflow for large |z|.
+    """
+    return 0.5 * (1 + np.tanh(0.5 * np.asarray(z, dtype=float)))
+
+
+def flower_data(m=400, petals=4, noise=0.15, seed=2, radius=4.0):
+    """Return (X, Y): m points of a flower, shape (2, m), and their labels, shape (1, m).
+
+    The flower has `petals` petals (an even number) of length `radius`, spread evenly round the
+    origin; neighbouring petals have opposite labels. Point k belongs to petal k % petals,
+    so the petals (and the two classes) hold equally many points when m allows. Inside its
+    petal a point sits at a uniformly random angle and at a random distance that shrinks
+    towards the petal's edges; Gaussian noise of standard deviation `noise` is then added to
+    both coordinates, so petals overlap a little where they meet near the centre.
+
+    Y holds integers, 0 (red) and 1 (blue). The same arguments give the same data.
+    """
+    if petals < 2 or petals % 2:
+        raise ValueError(f"petals must be an even number >= 2, not {petals}")
+    rng = np.random.default_rng(seed)
+    petal = np.arange(m) % petals
+    across = rng.uniform(-1, 1, m)  # -1 and 1 are the two edges of the petal, 0 its middle
+    angle = (petal + 0.5 + 0.5 * across) * 2 * np.pi / petals
+    distance = radius * np.cos(0.5 * np.pi * across) * np.sqrt(rng.uniform(0, 1, m))
+    X = np.vstack([distance * np.cos(angle), distance * np.sin(angle)])
+    X = X + rng.normal(0, noise, X.shape)
+    Y = (petal % 2).reshape(1, m)
+    return X, Y
+
+
+def extra_data(name, m=200, seed=0):
+    """Return (X, Y) for one of the EXTRA_DATA_SETS, made by scikit-learn's generators.
+
+    "circles": a ring round a disc; "moons": two interleaved half-moons; "blobs": six round
+    clusters, labelled alternately 0 and 1; "gaussian_quantiles": a Gaussian cloud whose
+    inner half is one class and outer half the other. X has shape (2, m), Y shape (1, m).
+    """
+    from sklearn import datasets  # imported here: scikit-learn takes a second to load
+
+    if name == "circles":
+        points, labels = datasets.make_circles(m, factor=0.5, noise=0.1, random_state=seed)
+    elif name == "moons":
+        points, labels = datasets.make_moons(m, noise=0.2, random_state=seed)
+    elif name == "blobs":
+        points, labels = datasets.make_blobs(m, centers=6, cluster_std=0.8, random_state=seed)
+        labels = labels % 2
+    elif name == "gaussian_quantiles":
+        points, labels = datasets.make_gaussian_quantiles(
+            cov=0.5, n_samples=m, n_features=2, n_classes=2, random_state=seed)
+    else:
+        raise ValueError(f"unknown data set {name!r}; choose one of {EXTRA_DATA_SETS}")
+    return points.T, labels.reshape(1, m).astype(int)
+
+
+class _MostCommonLabel:
+    """Stands in for a fitted classifier while grading: predicts the most common label."""
+
+    def __init__(self, labels):
+        self.label = int(np.mean(labels) > 0.5)
+
+    def predict(self, rows):
+        return np.full(len(rows), self.label)
+
+    def score(self, rows, labels):
+        return float(np.mean(self.predict(rows) == np.ravel(labels)))
+
+
+def logistic_regression(X, Y):
+    """Return scikit-learn's LogisticRegression fitted to the points X (2, m), labels Y (1, m).
+
+    scikit-learn wants one row per example, so it is given X.T and the labels as a flat
+    array; its methods predict(rows) and score(rows, labels) want rows too. While nbgrader
+    grades, the fit is skipped and a stand-in with the same two methods, which predicts the
+    most common label everywhere, is returned instead.
+    """
+    if grading():
+        return _MostCommonLabel(Y)
+    from sklearn.linear_model import LogisticRegression  # takes a second to load
+
+    return LogisticRegression().fit(X.T, np.ravel(Y))
+
+
+def demo_iterations(n):
+    """Return n, or AUTOGRADE_ITERATIONS if that is smaller and the notebook is being graded."""
+    return min(n, AUTOGRADE_ITERATIONS) if grading() else n
+
+
+def plot_data(X, Y, ax=None, title="The data"):
+    """Scatter the points X (2, m), coloured by their labels Y (1, m). Returns the axes."""
+    ax = ax or plt.subplots(figsize=(5, 5))[1]
+    ax.scatter(X[0], X[1], c=np.ravel(Y), cmap=POINT_COLOURS, vmin=0, vmax=1, s=14,
+               edgecolors="white", linewidths=0.4)
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title, aspect="equal")
+    return ax
+
+
+def plot_decision_boundary(predict_columns, X, Y, ax=None, title="Decision boundary"):
+    """Shade the regions a model gives to each class, with the points X, Y on top.
+
+    predict_columns: a function of points in columns, shape (2, k), returning their k labels
+        (0/1 or False/True, in any shape); for example lambda P: predict(parameters, P).
+    X, Y: the points (2, m) and their labels (1, m), drawn over the regions.
+    Returns the axes.
+    """
+    ax = ax or plt.subplots(figsize=(5, 5))[1]
+    n = AUTOGRADE_GRID_POINTS if grading() else GRID_POINTS
+    low, high = X.min(axis=1) - 0.6, X.max(axis=1) + 0.6
+    g1, g2 = np.meshgrid(np.linspace(low[0], high[0], n), np.linspace(low[1], high[1], n))
+    labels = np.asarray(predict_columns(np.vstack([g1.ravel(), g2.ravel()])), dtype=float)
+    ax.contourf(g1, g2, labels.reshape(g1.shape), levels=[-0.5, 0.5, 1.5], cmap=REGION_COLOURS)
+    return plot_data(X, Y, ax=ax, title=title)
+
+
+def accuracy(predictions, Y):
+    """Return the fraction of the labels Y (1, m) that the predictions (1, m) get right."""
+    return float(np.mean(np.asarray(predictions).reshape(np.shape(Y)) == Y))
+
+
+def sweep_hidden_sizes(nn_model, predict, X, Y, sizes=(1, 2, 3, 4, 5, 20, 50),
+                       num_iterations=10000, X_test=None, Y_test=None, seed=3):
+    """Train one network per hidden-layer size and draw every decision boundary.
+
+    For each n_h in `sizes`: seed numpy's global generator with `seed` (so every size starts
+    from the same random state), call nn_model(X, Y, n_h, num_iterations=num_iterations) and
+    measure the accuracy of predict on the training data X, Y and, if given, on test data
+    X_test, Y_test. Prints one line per size and draws one panel per size.
+    While nbgrader grades, only the first AUTOGRADE_SIZES sizes are tried, with
+    AUTOGRADE_ITERATIONS iterations each.
+    Returns {n_h: (training accuracy, test accuracy or None)}.
+    """
+    num_iterations = demo_iterations(num_iterations)
+    if grading():
+        sizes = sizes[:AUTOGRADE_SIZES]
+    columns = 4
+    rows = -(-len(sizes) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(3.4 * columns, 3.5 * rows), squeeze=False)
+    results = {}
+    for ax, n_h in zip(axes.flat, sizes):
+        np.random.seed(seed)
+        parameters = nn_model(X, Y, n_h, num_iterations=num_iterations)
+        train = accuracy(predict(parameters, X), Y)
+        test = None if X_test is None else accuracy(predict(parameters, X_test), Y_test)
+        results[n_h] = (train, test)
+        line = f"n_h = {n_h:2d}: training accuracy {100 * train:5.1f} %"
+        if test is not None:
+            line += f", test accuracy {100 * test:5.1f} %"
+        print(line)
+        plot_decision_boundary(lambda P: predict(parameters, P), X, Y, ax=ax,
+                               title=f"n_h = {n_h}: {100 * train:.1f} %")
+        ax.set(xlabel="", ylabel="")
+    for ax in axes.flat[len(sizes):]:
+        ax.axis("off")
+    figure.tight_layout()
+    plt.show()
+    return results
+
+
+@contextlib.contextmanager
+def planted(namespace, **functions):
+    """Put `functions` into `namespace` (the notebook's globals) for the `with` block only.
+
+    The notebook's own functions find each other by name in its globals, so a function called
+    inside the block meets the planted versions; the names are restored (or removed, if they
+    were not defined) afterwards, even when the block fails.
+    """
+    missing = object()
+    saved = {name: namespace.get(name, missing) for name in functions}
+    namespace.update(functions)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is missing:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value
+
+
+def entries(what, result, names):
+    """Return [result[name] for name in names], failing clearly unless result is such a dict."""
+    if result is None:
+        raise CheckFailure(f"{what} returned None: did you forget the `return` statement?")
+    if not isinstance(result, dict):
+        raise CheckFailure(f"{what} returned a {type(result).__name__}; expected a dictionary "
+                           f"with the keys {', '.join(names)}.")
+    missing = [name for name in names if name not in result]
+    if missing:
+        raise CheckFailure(f"{what} returned a dictionary without {', '.join(missing)}; it has "
+                           f"the keys {sorted(map(str, result))}.")
+    return [result[name] for name in names]
+
+
+def pair(what, result):
+    """Return the two parts of a pair such as (A2, cache), failing clearly if it is not one."""
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise CheckFailure(f"{what} returned {type(result).__name__} {result!r:.60}; expected "
+                           "a pair of two values, such as `return A2, cache`.")
+    return result
+
+
+def _generation(what, arrays):
+    """Return the one number that fills all `arrays` (stand-in bookkeeping), else fail."""
+    values = {float(v) for array in arrays for v in np.ravel(array)}
+    if len(values) != 1:
+        raise CheckFailure(f"nn_model passed {what} that no stand-in produced: pass on the "
+                           "dictionaries and arrays the functions return, unchanged.")
+    return values.pop()
+
+
+def rehearse_nn_model(nn_model, namespace, n_h=3, num_iterations=4):
+    """Run nn_model with stand-ins for the six functions it calls; fail if the wiring is wrong.
+
+    The stand-ins replace layer_sizes, initialize_parameters, forward_propagation,
+    compute_cost, backward_propagation and update_parameters in `namespace` (the notebook's
+    globals) during the call only, so the outcome depends on nn_model alone. They compute
+    nothing useful: every parameter array is filled with the number of updates made so far,
+    and each stand-in checks that it received what the previous step returned. nn_model
+    must call initialize_parameters once with (n_x, n_h, n_y), then in each of its
+    num_iterations iterations run forward_propagation, backward_propagation (with that pass's
+    cache) and update_parameters (with its gradients, learning rate 1.2), and return the
+    parameters of the last update. Returns None; raises CheckFailure with what went wrong.
+    """
+    data_X = np.linspace(-1, 1, 15).reshape(3, 5)
+    data_Y = np.array([[0, 1, 1, 0, 1]])
+    n_x, n_y, m = data_X.shape[0], data_Y.shape[0], data_X.shape[1]
+    what = (f"nn_model(X, Y, n_h={n_h}, num_iterations={num_iterations}) with X of shape "
+            f"{data_X.shape}")
+    state = {"initialised": 0, "updates": 0, "cache": None, "grads": None}
+
+    def fail(message):
+        raise CheckFailure(f"{what} {message}")
+
+    def check_parameters(parameters, who):
+        if not isinstance(parameters, dict) or set(parameters) != {"W1", "b1", "W2", "b2"}:
+            fail(f"passed {who} something other than the parameters dictionary that "
+                 "initialize_parameters or update_parameters returned.")
+        generation = _generation(f"{who} parameters", parameters.values())
+        if generation != state["updates"]:
+            fail(f"passed {who} stale parameters (those after {generation:g} updates, when "
+                 f"{state['updates']} had been made): keep the dictionary update_parameters "
+                 "returns, parameters = update_parameters(parameters, grads).")
+
+    def check_data(X, Y, who):
+        if np.shape(X) != data_X.shape or not np.array_equal(X, data_X):
+            fail(f"passed {who} something other than X.")
+        if Y is not None and (np.shape(Y) != data_Y.shape or not np.array_equal(Y, data_Y)):
+            fail(f"passed {who} something other than Y.")
+
+    def layer_sizes(X, Y):
+        return (np.shape(X)[0], 4, np.shape(Y)[0])
+
+    def initialize_parameters(n_x_, n_h_, n_y_):
+        state["initialised"] += 1
+        if state["initialised"] > 1:
+            fail("called initialize_parameters more than once: initialise once, before the "
+                 "loop, or every iteration starts afresh.")
+        if (n_x_, n_h_, n_y_) != (n_x, n_h, n_y):
+            message = (f"called initialize_parameters({n_x_}, {n_h_}, {n_y_}); expected "
+                       f"({n_x}, {n_h}, {n_y}): n_x and n_y come from the shapes of X and Y")
+            if n_h_ == 4 and n_h != 4:
+                message += ", and n_h is nn_model's argument, not the 4 of layer_sizes"
+            fail(message + ".")
+        return {"W1": np.zeros((n_h, n_x)), "b1": np.zeros((n_h, 1)),
+                "W2": np.zeros((n_y, n_h)), "b2": np.zeros((n_y, 1))}
+
+    def forward_propagation(X, parameters):
+        check_data(X, None, "forward_propagation")
+        check_parameters(parameters, "forward_propagation")
+        g = float(state["updates"])
+        cache = {"Z1": np.full((n_h, m), g), "A1": np.full((n_h, m), g),
+                 "Z2": np.full((n_y, m), g), "A2": np.full((n_y, m), g)}
+        state["cache"] = g
+        return np.full((n_y, m), 0.5), cache
+
+    def compute_cost(A2, Y):
+        return 0.693
+
+    def backward_propagation(parameters, cache, X, Y):
+        check_parameters(parameters, "backward_propagation")
+        check_data(X, Y, "backward_propagation")
+        if not isinstance(cache, dict) or not {"Z1", "A1", "Z2", "A2"} <= set(cache):
+            fail("passed backward_propagation something other than the cache that "
+                 "forward_propagation returned.")
+        if (state["cache"] != state["updates"]
+                or _generation("a cache", cache.values()) != state["updates"]):
+            fail("passed backward_propagation a cache from another iteration: run "
+                 "forward_propagation on the current parameters first, and pass on the "
+                 "cache it returns.")
+        state["grads"] = state["updates"]
+        return {"dW1": np.full((n_h, n_x), -1.0), "db1": np.full((n_h, 1), -1.0),
+                "dW2": np.full((n_y, n_h), -1.0), "db2": np.full((n_y, 1), -1.0)}
+
+    def update_parameters(parameters, grads, learning_rate=1.2):
+        if state["updates"] == num_iterations:
+            fail(f"made more than {num_iterations} updates; expected one per iteration: loop "
+                 "range(num_iterations) times.")
+        check_parameters(parameters, "update_parameters")
+        if learning_rate != 1.2:
+            fail(f"called update_parameters with learning_rate={learning_rate}; nn_model "
+                 "trains with the default, 1.2.")
+        if (not isinstance(grads, dict) or set(grads) != {"dW1", "db1", "dW2", "db2"}
+                or state["grads"] != state["updates"]
+                or _generation("gradients", grads.values()) != -1):
+            fail("passed update_parameters something other than the gradients "
+                 "backward_propagation returned in this iteration.")
+        state["updates"] += 1
+        g = float(state["updates"])
+        return {name: np.full(np.shape(value), g) for name, value in parameters.items()}
+
+    stand_ins = dict(layer_sizes=layer_sizes, initialize_parameters=initialize_parameters,
+                     forward_propagation=forward_propagation, compute_cost=compute_cost,
+                     backward_propagation=backward_propagation,
+                     update_parameters=update_parameters)
+    with planted(namespace, **stand_ins):
+        try:
+            result = nn_model(data_X.copy(), data_Y.copy(), n_h, num_iterations=num_iterations)
+        except NotImplementedError:
+            raise CheckFailure("nn_model is not implemented yet: replace the `raise "
+                               "NotImplementedError` line with your code.") from None
+        except CheckFailure:
+            raise
+        except Exception as error:
+            raise CheckFailure(f"{what} raised {type(error).__name__}: {error}") from error
+    if state["initialised"] == 0:
+        fail("never called initialize_parameters.")
+    if state["updates"] != num_iterations:
+        fail(f"made {state['updates']} updates; expected one per iteration, "
+             f"{num_iterations}: loop range(num_iterations) times.")
+    if result is None:
+        fail("returned None: return the trained parameters.")
+    if not isinstance(result, dict):
+        fail(f"returned a {type(result).__name__}; expected the parameters dictionary "
+             "(W1, b1, W2, b2) of the last update.")
+    if set(result) != {"W1", "b1", "W2", "b2"}:
+        fail(f"returned a dictionary with the keys {sorted(map(str, result))}; expected "
+             "W1, b1, W2 and b2.")
+    if _generation("back parameters", result.values()) != num_iterations:
+        fail("returned other parameters than those of the last update: return the "
+             "dictionary update_parameters returned last.")
+
+
+def backward_example():
+    """Return (parameters, cache, X, Y): a small example for the public backward test.
+
+    A 2-4-1 network on m = 3 examples. The cache holds Z1, A1, Z2 and A2 of the forward pass
+    of these parameters on X, computed once and stored here as numbers (to 10 significant
+    digits), so that the test of backward_propagation does not depend on your
+    forward_propagation.
+    """
+    parameters = {
+        "W1": np.array([[0.345, -1.208], [-0.842, 0.527], [1.136, 0.218], [-0.413, -0.951]]),
+        "b1": np.array([[0.12], [-0.31], [0.05], [0.27]]),
+        "W2": np.array([[1.42, -0.87, 0.63, -1.15]]),
+        "b2": np.array([[-0.08]]),
+    }
+    X = np.array([[1.2, -0.7, 0.4], [-0.3, 0.9, 1.5]])
+    Y = np.array([[1, 0, 1]])
+    cache = {name: np.array(values) for name, values in _BACKWARD_CACHE.items()}
+    return parameters, cache, X, Y
+
+
+# The forward pass of backward_example(), rounded to 10 significant digits.
+_BACKWARD_CACHE = {
+    "Z1": [[0.8964, -1.2087, -1.554],
+           [-1.4785, 0.7537, 0.1437],
+           [1.3478, -0.549, 0.8314],
+           [0.0597, -0.2968, -1.3217]],
+    "A1": [[0.7145404435, -0.836289107, -0.9144430674],
+           [-0.9011865743, 0.6373511346, 0.1427189821],
+           [0.8735330204, -0.4997703566, 0.6812270235],
+           [0.05962917558, -0.2883814517, -0.867206072]],
+    "Z2": [[2.200432, -1.805242674, -0.07621466258]],
+    "A2": [[0.9002882979, 0.1412140751, 0.480955552]],
+}

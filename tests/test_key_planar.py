@@ -1,0 +1,230 @@
+"""The answer key of 04-planar, against the corpus of student answers, in process (no kernel).
+
+Each case of tests/corpus/planar.py is run the way the grader would see it: the source
+notebook's setup cell and reference solutions are executed in a fresh namespace and the
+case's cells replace the functions they define. Then the key must fail on a wrong answer's
+target, with a message that names the mistake, and pass everything else; the notebook's own
+test cells (public and hidden parts) must fail for the target only.
+"""
+import contextlib
+import io
+import json
+import re
+import runpy
+import sys
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSIGNMENT = ROOT / "source" / "04-planar"
+NOTEBOOK = ASSIGNMENT / "planar.ipynb"
+for folder in (ROOT, ASSIGNMENT):  # `course` and the assignment's `readonly` package
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+from course import checking  # noqa: E402
+from course.keys import planar as key  # noqa: E402
+
+CORPUS = runpy.run_path(str(ROOT / "tests" / "corpus" / "planar.py"))
+CASES = CORPUS["CASES"]
+CELLS = {cell["id"]: "".join(cell["source"]) for cell in json.loads(NOTEBOOK.read_text())["cells"]}
+DEFINITIONS = ("setup",) + key.FUNCTIONS
+
+# What the key's failure message for each wrong answer must say (a regular expression).
+MISTAKE = {
+    "sizes_from_columns": r"X\.shape\[1\] counts the examples",
+    "n_y_from_columns": r"Y\.shape\[1\] counts the examples",
+    "sizes_in_wrong_order": r"wrong order",
+    "hidden_size_not_four": r"returned \(5, 5, 2\): n_h is fixed at 4",
+    "init_zero_weights": r"weights are all zero",
+    "init_not_scaled": r"100 times too large",
+    "init_transposed": r"shape \(2, 4\); expected \(4, 2\)\. It looks transposed",
+    "init_seeds_inside": r"do not call np\.random\.seed inside",
+    "init_uniform": r"np\.random\.rand \(uniform",
+    "init_random_biases": r"biases must be zeros",
+    "forward_sigmoid_hidden": r"hidden layer uses the sigmoid",
+    "forward_tanh_output": r"output layer uses tanh",
+    "forward_no_biases": r"biases are missing",
+    "forward_feeds_z1": r"output layer is fed Z1",
+    "forward_cache_swapped": r"cache holds A1 under the key 'Z1'",
+    "cost_sign": r"wrong sign",
+    "cost_not_averaged": r"m times too large",
+    "cost_is_an_array": r"array of shape \(1, 1\); expected a single number",
+    "cost_one_term": r"\(1 - Y\) \* log\(1 - A2\) is missing",
+    "cost_per_example": r"array of shape \(1, 1\); expected a single number",
+    "backward_tanh_prime_as_a1": r"tanh'\(Z1\) is written as A1;",
+    "backward_tanh_prime_not_squared": r"tanh'\(Z1\) is written as 1 - A1;",
+    "backward_sigmoid_slope": r"sigmoid's slope",
+    "backward_missing_one_over_m": r"m times too large",
+    "backward_db_wrong_axis": r"db1 .* shape \(1, 7\); expected \(4, 1\).*axis=1",
+    "backward_db_no_keepdims": r"db2 .* shape \(1,\); expected \(1, 1\).*keepdims=True",
+    "backward_sign": r"dZ2 = A2 - Y, not Y - A2",
+    "backward_extra_sigmoid_slope": r"that factor cancels",
+    "update_sign": r"steps uphill",
+    "update_ignores_learning_rate": r"learning_rate argument is ignored",
+    "update_plain_difference": r"not multiplied by the learning rate",
+    "update_wrong_default": r"default learning rate is not 1\.2",
+    "update_bias_with_weight_gradient": r"b2 .* shape \(1, 4\); expected \(1, 1\)",
+    "model_ignores_n_h": r"initialize_parameters\(3, 4, 1\); expected \(3, 3, 1\).*not the 4",
+    "model_reinitialises_in_loop": r"initialised again in every iteration",
+    "model_drops_the_update": r"parameters never change",
+    "model_fixed_iterations": r"ran more than 2 iterations",
+    "model_one_iteration_short": r"made 1 update: it does not run exactly num_iterations",
+    "predict_probabilities": r"returns the probabilities A2",
+    "predict_inverted": r"predictions are inverted",
+    "predict_flattened": r"shape \(30,\); expected \(1, 30\)",
+    "predict_threshold_on_z2": r"compares Z2 with 0\.5",
+}
+
+
+def notebook_namespace(replacements=None):
+    """Return the globals of the source notebook after its definitions, with cells replaced."""
+    ns = {"__name__": "__main__"}
+    for cell_id in DEFINITIONS:
+        exec(CELLS[cell_id], ns)
+    for source in (replacements or {}).values():
+        exec(source, ns)
+    return ns
+
+
+def run_test_cell(function, ns):
+    """Run the notebook's test cell of `function`; return None if it passes, else the message."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(CELLS["test_" + function], ns)
+    except AssertionError as failure:
+        return str(failure)
+    return None
+
+
+def key_failure(function, ns):
+    """Return the message of key.check(function, ns), or None if it passes."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            key.check(function, ns)
+    except checking.CheckFailure as failure:
+        return str(failure)
+    return None
+
+
+def test_corpus_is_complete():
+    names = [case["name"] for case in CASES]
+    assert len(names) == len(set(names)), "case names must be unique"
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", name) for name in names)
+    assert CORPUS["FUNCTIONS"] == list(key.FUNCTIONS) and CORPUS["DEPENDS"] == {}
+    for function in key.FUNCTIONS:
+        wrong = [c for c in CASES if c["expect"] == "loses" and c["target"] == function]
+        assert len(wrong) >= 3, f"fewer than three typical mistakes for {function}"
+        assert all(list(c["cells"]) == [function] for c in wrong)
+    assert len([c for c in CASES if c["expect"] == "full"]) >= 5
+    assert set(MISTAKE) == {c["name"] for c in CASES if c["expect"] == "loses"}
+
+
+def test_reference_solutions_pass_key_and_test_cells():
+    ns = notebook_namespace()
+    for function in key.FUNCTIONS:
+        assert key_failure(function, ns) is None, function
+        assert run_test_cell(function, ns) is None, function
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "loses"],
+                         ids=lambda case: case["name"])
+def test_mistake_loses_only_its_target(case):
+    ns = notebook_namespace(case["cells"])
+    target = case["target"]
+    message = key_failure(target, ns)
+    assert message is not None, f"the key accepts {case['name']}"
+    assert re.search(MISTAKE[case["name"]], message, re.S), message
+    assert run_test_cell(target, ns) is not None, "the test cell accepts the mistake"
+    for function in key.FUNCTIONS:
+        if function != target:
+            assert key_failure(function, ns) is None, function
+            assert run_test_cell(function, ns) is None, function
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "full"],
+                         ids=lambda case: case["name"])
+def test_other_correct_styles_keep_full_marks(case):
+    ns = notebook_namespace(case["cells"])
+    for function in key.FUNCTIONS:
+        assert key_failure(function, ns) is None, function
+        assert run_test_cell(function, ns) is None, function
+
+
+SIGNATURES = CORPUS["SIGNATURES"]
+
+
+@pytest.mark.parametrize("function", key.FUNCTIONS)
+def test_stubs_and_empty_answers_fail(function):
+    stub = f"def {SIGNATURES[function]}:\n    raise NotImplementedError()\n"
+    ns = notebook_namespace({function: stub})
+    assert "not implemented yet" in key_failure(function, ns)
+    assert "not implemented yet" in run_test_cell(function, ns)
+    empty = f"def {SIGNATURES[function]}:\n    return None\n"
+    ns = notebook_namespace({function: empty})
+    assert key_failure(function, ns) is not None
+    assert run_test_cell(function, ns) is not None
+
+
+@pytest.mark.parametrize("function", ["nn_model", "predict"])
+def test_callers_keep_their_points_when_every_callee_is_missing(function):
+    ns = notebook_namespace()
+    for callee in ("layer_sizes", "initialize_parameters", "forward_propagation",
+                   "compute_cost", "backward_propagation", "update_parameters"):
+        del ns[callee]
+    assert key_failure(function, ns) is None
+    assert run_test_cell(function, ns) is None
+    assert "forward_propagation" not in ns, "the planted functions were not removed"
+
+
+def test_key_restores_the_random_state_and_the_callees():
+    ns = notebook_namespace()
+    forward = ns["forward_propagation"]
+    np.random.seed(5)
+    expected = np.random.rand()
+    np.random.seed(5)
+    for function in key.FUNCTIONS:
+        key.check(function, ns)
+    assert np.random.rand() == expected
+    assert ns["forward_propagation"] is forward
+
+
+@pytest.mark.parametrize("case", key.BACKWARD_CASES)
+def test_key_backward_pass_matches_its_own_cost(case):
+    seed, n_x, n_h, m = case
+    rng = np.random.default_rng(seed)
+    params = key.random_parameters(rng, n_x, n_h)
+    X, Y = rng.normal(0, 1, (n_x, m)), key.random_labels(rng, m)
+    grads = key.backward(params, key.forward(params, X)[1], X, Y)
+    for name in key.GRADIENTS:
+        numeric = checking.central_difference(lambda: key.cost(key.forward(params, X)[0], Y),
+                                              params[name[1:]])
+        assert checking.relative_error(grads[name], numeric) < 1e-7
+
+
+def test_key_forward_pass_and_cost_agree_with_the_notebook():
+    ns = notebook_namespace()
+    rng = np.random.default_rng(0)
+    params, X = key.random_parameters(rng, 2, 5), rng.normal(0, 1, (2, 9))
+    Y = key.random_labels(rng, 9)
+    A2, cache = key.forward(params, X)
+    got_A2, got_cache = ns["forward_propagation"](X, params)
+    assert np.allclose(got_A2, A2, rtol=1e-12)
+    assert all(np.allclose(got_cache[k], cache[k], rtol=1e-12) for k in key.CACHE)
+    assert np.isclose(ns["compute_cost"](A2, Y), key.cost(A2, Y), rtol=1e-12)
+
+
+@pytest.mark.parametrize("case", key.MODEL_CASES)
+def test_key_model_cases_lower_the_cost(case):
+    seed, n_x, n_h, m, iterations, scale = case
+    rng = np.random.default_rng(seed)
+    params = key.random_parameters(rng, n_x, n_h, scale=scale)
+    params["b1"], params["b2"] = np.zeros((n_h, 1)), np.zeros((1, 1))
+    X, Y = rng.normal(0, 1, (n_x, m)), key.random_labels(rng, m)
+    trained = key.train(params, X, Y, iterations)
+    assert key.cost(key.forward(trained, X)[0], Y) < 0.95 * key.cost(key.forward(params, X)[0], Y)
