@@ -1,6 +1,7 @@
 """One graded cohort shared by the grading tests: every assignment's perfect student, its
-untouched release, its whole wrong-answer corpus and a set of broken submissions, graded by
-one real `python -m course grade` call (kernel start-up dominates, so one batch is cheapest)."""
+untouched release and its whole wrong-answer corpus, plus the broken and hostile submissions
+of course/hostile.py for one assignment, graded by one real `python -m course grade` call
+(kernel start-up dominates, so one batch is cheapest)."""
 import csv
 import os
 import subprocess
@@ -23,7 +24,8 @@ def assignments():
     return [a for a in all_assignments() if not chosen or a in chosen]
 
 
-# The assignment whose cohort also holds the cheats and resource abuses (course/hostile.py).
+# The assignment whose cohort also holds the broken submissions, cheats and resource abuses of
+# course/hostile.py: they test the grader, which is the same for every assignment.
 ADVERSARIAL = "03-backprop"
 
 
@@ -50,8 +52,8 @@ def cohort_students(port=0):
         for nb_name, release_nb in cohort.release_notebooks(assignment).items():
             students += [(nb_name, hostile.Student("perfect", assignment, cohort.perfect(assignment, nb_name), "full")),
                          (nb_name, hostile.Student("untouched", assignment, release_nb, "untouched"))]
-            students += [(nb_name, s) for s in hostile.broken(assignment, nb_name)]
-            if assignment == ADVERSARIAL:
+            if assignment == ADVERSARIAL:  # one assignment is enough to test the grader itself
+                students += [(nb_name, s) for s in hostile.broken(assignment, nb_name)]
                 students += [(nb_name, s) for s in hostile.adversarial(assignment, nb_name, port)]
         students += corpus_students(assignment)
         students.append((None, hostile.Student("absent", assignment, None, "zero", status="missing",

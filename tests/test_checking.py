@@ -59,6 +59,7 @@ def test_diagnose_prefers_a_named_mistake_then_sign_then_factor():
     assert "wrong sign" in checking.diagnose(-right, right)
     assert "0.5 times" in checking.diagnose(right / 2, right)
     assert checking.diagnose(right + np.eye(2), right) is None
+    assert checking.diagnose(right * (1 + 1e-8), right) is None  # a near miss is no factor
 
 
 def test_check_close_passes_equal_values_and_explains_a_wrong_one():

@@ -112,7 +112,7 @@ def diagnose(got, expected, mistakes=()):
     if got.shape != expected.shape or not np.any(expected):
         return None
     factor = float(np.vdot(got, expected) / np.vdot(expected, expected))
-    if abs(factor) > 1e-12 and relative_error(got, factor * expected) < 1e-6:
+    if abs(factor) > 1e-12 and abs(factor - 1) > 1e-6 and relative_error(got, factor * expected) < 1e-6:
         if abs(factor + 1) < 1e-6:
             return "it has the wrong sign."
         return f"it is {factor:.4g} times the right value: a constant factor is missing or extra."
