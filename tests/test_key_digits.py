@@ -6,29 +6,19 @@ and the case's cells replace the functions they define. Then the key must fail o
 answer's target, with a message that names the mistake, and pass everything else; the
 notebook's own test cells (public and hidden parts) must fail for the target only.
 """
-import json
 import re
-import runpy
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
+from notebook_under_test import load, namespace
 
-ROOT = Path(__file__).resolve().parents[1]
-ASSIGNMENT = ROOT / "source" / "06-digits"
-NOTEBOOK = ASSIGNMENT / "digits.ipynb"
-for folder in (ROOT, ASSIGNMENT):  # `course` and the assignment's `readonly` package
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
+CELLS, CORPUS = load("06-digits", "digits")
 
 from course import checking  # noqa: E402
 from course.keys import digits as key  # noqa: E402
 
-CORPUS = runpy.run_path(str(ROOT / "tests" / "corpus" / "digits.py"))
 CASES = CORPUS["CASES"]
-CELLS = {cell["id"]: "".join(cell["source"]) for cell in json.loads(NOTEBOOK.read_text())["cells"]}
 DEFINITIONS = ("setup", "network", "loop_W") + key.FUNCTIONS
 TESTS = {f: [c for c in CELLS if c == f"test_{f}" or c.startswith(f"test_{f}_")]
          for f in key.FUNCTIONS}
@@ -109,13 +99,8 @@ def notebook_namespace(replacements=None):
     The stand-ins that the public parts of the test cells import are imported too, as the key
     builds its networks from them.
     """
-    ns = {"__name__": "__main__"}
-    for cell_id in DEFINITIONS:
-        exec(CELLS[cell_id], ns)
-    exec("from readonly.digits_module import ScoresNet, StandInNet", ns)
-    for source in (replacements or {}).values():
-        exec(source, ns)
-    return ns
+    return namespace(CELLS, DEFINITIONS, replacements,
+                     before="from readonly.digits_module import ScoresNet, StandInNet")
 
 
 def test_cell_failures(function, ns):

@@ -6,33 +6,21 @@ case's cells replace the functions they define. Then the key must fail on a wron
 target, with a message that names the mistake, and pass everything else; the notebook's own
 test cells (public and hidden parts) must fail for the target only.
 """
-import json
 import re
-import runpy
-import sys
-from pathlib import Path
 
-import matplotlib
 import numpy as np
 import pytest
+from notebook_under_test import load, namespace
 from scipy import optimize
 
-matplotlib.use("Agg")
 
-ROOT = Path(__file__).resolve().parents[1]
-ASSIGNMENT = ROOT / "source" / "05-gradcheck"
-NOTEBOOK = ASSIGNMENT / "gradcheck.ipynb"
-for folder in (ROOT, ASSIGNMENT):  # `course` and the assignment's `readonly` package
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
+CELLS, CORPUS = load("05-gradcheck", "gradcheck")
 
 from course import checking  # noqa: E402
 from course.keys import gradcheck as key  # noqa: E402
 
-CORPUS = runpy.run_path(str(ROOT / "tests" / "corpus" / "gradcheck.py"))
 CASES = CORPUS["CASES"]
 CORPUS_CELLS = {case["name"]: case["cells"] for case in CASES}
-CELLS = {cell["id"]: "".join(cell["source"]) for cell in json.loads(NOTEBOOK.read_text())["cells"]}
 DEFINITIONS = ("setup", "network") + key.FUNCTIONS + ("trainer",)
 
 # What the failure message of each wrong answer must say (a regular expression).
@@ -80,14 +68,7 @@ PUBLIC_IMPORTS = "from readonly.gradcheck_module import Bowl, numerical_derivati
 
 def notebook_namespace(replacements=None, public_imports=True):
     """Return the globals of the source notebook after its definitions, with cells replaced."""
-    ns = {"__name__": "__main__"}
-    for cell_id in DEFINITIONS:
-        exec(CELLS[cell_id], ns)
-    for source in (replacements or {}).values():
-        exec(source, ns)
-    if public_imports:
-        exec(PUBLIC_IMPORTS, ns)
-    return ns
+    return namespace(CELLS, DEFINITIONS, replacements, after=PUBLIC_IMPORTS if public_imports else "")
 
 
 def run_test_cell(function, ns):

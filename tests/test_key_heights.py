@@ -6,31 +6,18 @@ case's cells replace the functions they define. Then the key must fail on a wron
 target, with a message that names the mistake, and pass everything else; the notebook's own
 test cells (public and hidden parts) must fail for the target only.
 """
-import json
 import re
-import runpy
-import sys
-from pathlib import Path
 
-import matplotlib
 import numpy as np
 import pytest
+from notebook_under_test import load, namespace
 
-matplotlib.use("Agg")
-
-ROOT = Path(__file__).resolve().parents[1]
-ASSIGNMENT = ROOT / "source" / "01-heights"
-NOTEBOOK = ASSIGNMENT / "heights.ipynb"
-for folder in (ROOT, ASSIGNMENT):  # `course` and the assignment's `readonly` package
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
+CELLS, CORPUS = load("01-heights", "heights")
 
 from course import checking  # noqa: E402
 from course.keys import heights as key  # noqa: E402
 
-CORPUS = runpy.run_path(str(ROOT / "tests" / "corpus" / "heights.py"))
 CASES = CORPUS["CASES"]
-CELLS = {cell["id"]: "".join(cell["source"]) for cell in json.loads(NOTEBOOK.read_text())["cells"]}
 DEFINITIONS = ("setup",) + key.FUNCTIONS
 # test cell id -> the key check its hidden part runs
 TESTS = {"test_f": "f", "test_dfdmu": "dfdmu", "test_dfdsig": "dfdsig",
@@ -61,12 +48,7 @@ MISTAKE = {
 
 def notebook_namespace(replacements=None):
     """Return the globals of the source notebook after its definitions, with cells replaced."""
-    ns = {"__name__": "__main__"}
-    for cell_id in DEFINITIONS:
-        exec(CELLS[cell_id], ns)
-    for source in (replacements or {}).values():
-        exec(source, ns)
-    return ns
+    return namespace(CELLS, DEFINITIONS, replacements)
 
 
 def run_test_cell(test_id, ns):
