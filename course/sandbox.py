@@ -103,12 +103,13 @@ class SandboxedKernelManager(AsyncKernelManager):
         python = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
         readonly = [p for p in ("/usr", "/etc", "/bin", "/lib", "/lib64", "/sbin")
                     if os.path.exists(p)] + sorted(python | {sys.prefix})
+        # The empty /tmp comes first: a later bind may lie below it (a venv or a submission
+        # under /tmp), and a tmpfs mounted after it would hide it.
         args = ["bwrap", "--die-with-parent", "--new-session", "--unshare-all",
-                "--uid", "1000", "--gid", "1000"]
+                "--uid", "1000", "--gid", "1000", "--tmpfs", "/tmp", "--dev", "/dev", "--proc", "/proc"]
         for path in readonly:
             args += ["--ro-bind", path, path]
-        args += ["--tmpfs", "/tmp", "--dev", "/dev", "--proc", "/proc",
-                 "--bind", self._sockets, self._sockets, "--bind", cwd, cwd, "--chdir", cwd,
+        args += ["--bind", self._sockets, self._sockets, "--bind", cwd, cwd, "--chdir", cwd,
                  "--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", self._matplotlib,
                  "--setenv", "IPYTHONDIR", "/tmp/ipython", "--setenv", "OPENBLAS_NUM_THREADS", "1",
                  "--unsetenv", "PYTHONPATH",
