@@ -28,7 +28,8 @@ def sample_cohort(folder, assignment):
         students = {
             "perfect": best,
             "untouched": release_nb,
-            **{f"mistake-{c['name']}": cohort.substitute(best, c["cells"]) for c in picked},
+            # The same three students make a different typical mistake in every assignment.
+            **{f"mistake-{i}": cohort.substitute(best, c["cells"]) for i, c in enumerate(picked, 1)},
             "broken-syntax": _with_source(best, first, first.source + "\n    return (\n"),
             "infinite-loop": _with_source(best, first, "while True:\n    pass\n"),
             "edited-test": _with_source(best, test, "assert True  # all good, honest\n"),
@@ -84,14 +85,15 @@ def print_table(course):
     for assignment in sorted({a for a, _ in points}):
         students = sorted(s for a, s in points if a == assignment)
         functions = list(points[(assignment, students[0])])
+        widths = [max(len(f), 7) + 2 for f in functions]
         width = max(len(s) for s in students) + 2
         lines.append(f"\n{assignment}\n" + "student".ljust(width)
-                     + "".join(f.rjust(8) for f in functions) + "   total  status")
+                     + "".join(f.rjust(w) for f, w in zip(functions, widths)) + "   total  status")
         for student in students:
             cells = points[(assignment, student)]
             row = statuses[(assignment, student)]
             lines.append(student.ljust(width)
-                         + "".join(f"{cells[f][0]:g}/{cells[f][1]:g}".rjust(8) for f in functions)
+                         + "".join(f"{cells[f][0]:g}/{cells[f][1]:g}".rjust(w) for f, w in zip(functions, widths))
                          + f"{row['score']:>5}/{row['max_score']:<3} {row['status']}: {row['message'][:70]}")
     return "\n".join(lines)
 
