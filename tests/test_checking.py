@@ -89,3 +89,12 @@ def test_check_scalar_rejects_arrays():
 def test_the_release_copies_of_the_library_are_current():
     from course import release
     assert release.stale_shared_modules(release.assignments()) == []
+
+
+def test_planted_restores_the_namespace_even_when_the_block_fails():
+    ns = {"f": "mine"}
+    with pytest.raises(ZeroDivisionError):
+        with checking.planted(ns, f="reference", g="reference"):
+            assert ns == {"f": "reference", "g": "reference"}
+            1 / 0
+    assert ns == {"f": "mine"}

@@ -26,7 +26,6 @@ student's answer matches.
 Convention, as in the notebook: one entry per histogram bin; x and y are 1-D arrays, mu and
 sig numbers, the Jacobian and the step arrays of shape (2,).
 """
-import contextlib
 import functools
 import importlib.util
 
@@ -294,22 +293,6 @@ def heights_data():
 
 # --- the checks -----------------------------------------------------------------------------
 
-@contextlib.contextmanager
-def planted(ns, functions):
-    """Within the block, ns holds `functions`; the notebook's own are restored afterwards."""
-    missing = object()
-    saved = {name: ns.get(name, missing) for name in functions}
-    ns.update(functions)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is missing:
-                ns.pop(name, None)
-            else:
-                ns[name] = value
-
-
 def callees(ns, exact):
     """Return {"f", "dfdmu", "dfdsig"} to plant: the kernel's stand-ins where they are right.
 
@@ -460,7 +443,7 @@ def check(name, ns):
     if name == "steepest_step":
         # Fast kernel-side callees: the expected step is built from the values they give.
         plants = callees(ns, exact=False)
-        with planted(ns, plants):
+        with checking.planted(ns, **plants):
             for case in step_cases():
                 messages += [m for m, _ in steepest_step_mistakes(*case)]
                 try:
@@ -470,7 +453,7 @@ def check(name, ns):
     else:
         plants = {} if name == "f" else {n: c for n, c in callees(ns, exact=True).items()
                                          if n != name}
-        with planted(ns, plants):
+        with checking.planted(ns, **plants):
             for x, mu, sig in derivative_cases():
                 messages += [m for m, _ in MISTAKES[name](x, mu, sig)]
                 try:
@@ -501,7 +484,7 @@ def check_descent(ns):
     x, y = heights_data()
     best = fit(x, y, START)
     what = f"the end of {STEPS} steps of aggression {AGGRESSION:g} from (mu, sig) = {START}"
-    with planted(ns, callees(ns, exact=False)):
+    with checking.planted(ns, **callees(ns, exact=False)):
         path = checking.call(what, descend, function, x, y, START)
     end = checking.check_finite(what, path[-1])
     checking.check_close(

@@ -11,11 +11,14 @@ and nbgrader, which reads a number displayed by a test cell as partial credit, s
 Assignments ship a generated copy of this file as `readonly/checking.py` (see
 `python -m course release`); this file is the one to edit.
 """
+import contextlib
+
 import numpy as np
 
 __all__ = [
     "CheckFailure", "call", "as_array", "check_shape", "check_finite", "check_close",
     "check_gradient", "check_scalar", "central_difference", "relative_error", "diagnose",
+    "planted",
 ]
 
 
@@ -151,3 +154,25 @@ def check_scalar(what, got, expected, rtol=1e-6, mistakes=()):
         raise CheckFailure(f"{what} returned an array of shape {got.shape}; expected a single "
                            "number: sum (or squeeze) it to a scalar.")
     check_close(what, got, expected, rtol=rtol, mistakes=mistakes)
+
+
+@contextlib.contextmanager
+def planted(namespace, **functions):
+    """Within the `with` block, namespace[name] is functions[name]; restored afterwards.
+
+    namespace is the notebook's globals(): its functions look each other up there at every
+    call, so a function tested inside the block meets the planted versions of its callees, and
+    a mistake in a callee cannot cost the caller's points. Names that were not defined before
+    are removed again, even when the block fails.
+    """
+    missing = object()
+    saved = {name: namespace.get(name, missing) for name in functions}
+    namespace.update(functions)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is missing:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value

@@ -17,14 +17,13 @@ AUTOGRADE_SIZES sizes, decision boundaries are drawn on a coarse grid, and
 logistic_regression() skips scikit-learn (which takes a second just to load). Nothing else
 changes.
 """
-import contextlib
 import os
 
 import numpy as np
 import matplotlib.pyplot as plt
 from matplotlib.colors import ListedColormap
 
-from readonly.checking import CheckFailure
+from readonly.checking import CheckFailure, planted  # noqa: F401 (the notebook imports it from here)
 
 # How many training iterations a demonstration runs, and how many hidden-layer sizes the sweep
 # tries, while nbgrader grades.
@@ -202,27 +201,6 @@ def sweep_hidden_sizes(nn_model, predict, X, Y, sizes=(1, 2, 3, 4, 5, 20, 50),
     figure.tight_layout()
     plt.show()
     return results
-
-
-@contextlib.contextmanager
-def planted(namespace, **functions):
-    """Put `functions` into `namespace` (the notebook's globals) for the `with` block only.
-
-    The notebook's own functions find each other by name in its globals, so a function called
-    inside the block meets the planted versions; the names are restored (or removed, if they
-    were not defined) afterwards, even when the block fails.
-    """
-    missing = object()
-    saved = {name: namespace.get(name, missing) for name in functions}
-    namespace.update(functions)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is missing:
-                namespace.pop(name, None)
-            else:
-                namespace[name] = value
 
 
 def entries(what, result, names):
