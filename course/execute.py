@@ -7,7 +7,8 @@ the cell gets an error output that says so, the kernel is restarted, the cells t
 before are replayed silently to rebuild the state, and execution goes on with the next cell.
 Cells graded before the failure keep their points; only the cells that need the broken code
 lose theirs. The hidden part of each test cell runs in the grader, not in the kernel
-(course/judge.py).
+(course/judge.py); kernels start in a sandbox where bubblewrap works (course/sandbox.py); a
+cell's output is capped, and a warning on stderr does not fail a test.
 """
 import json
 import subprocess
