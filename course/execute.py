@@ -82,7 +82,11 @@ class RobustExecute(Execute):
             self._abandon(cell, KERNEL_DIED, "the kernel died while running this cell "
                           "(os._exit, a crash, or out of memory); the kernel was restarted")
         else:
-            self._ran_ok.append(source)
+            if _raised(cell, "MemoryError"):
+                # A kernel that ran out of memory may stay bloated and fail the cells after it.
+                self._restart_and_replay()
+            else:
+                self._ran_ok.append(source)
         return cell, resources
 
     def output(self, outs, msg, display_id, cell_index):
@@ -166,3 +170,8 @@ def _warnings_are_not_failures(cell):
     for output in cell.get("outputs", []):
         if output.get("output_type") == "stream" and output.get("name") == "stderr":
             output["name"] = "stdout"
+
+
+def _raised(cell, ename):
+    return any(output.get("output_type") == "error" and output.get("ename") == ename
+               for output in cell.get("outputs", []))
