@@ -28,4 +28,4 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 clean:
-	rm -rf demo-output autograded/*/ feedback submitted gradebook.db
+	rm -rf demo-output autograded/*/ feedback submitted gradebook.db ledger reports

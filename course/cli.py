@@ -24,6 +24,17 @@ def main(argv=None):
     grd.add_argument("--jobs", type=int, help="submissions graded at once (default: one per core)")
     grd.add_argument("--sandbox", choices=("auto", "on", "off"), default="auto",
                      help="run each kernel in a bubblewrap sandbox (default: where it works)")
+    grd.add_argument("--force", action="store_true",
+                     help="grade again the submissions an earlier run already graded")
+    grd.add_argument("--db", help="the gradebook: a database URL such as "
+                                  "postgresql://user@host/db (default: OUT/gradebook.db, SQLite)")
+    grd.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                     help="grade on this Dask scheduler's workers (default: local processes)")
+
+    rep = commands.add_parser("report", help="summaries, pass rates, common mistakes and plots "
+                                             "of a graded cohort, from its gradebook")
+    rep.add_argument("--out", help="the course folder that was graded (default: the course itself)")
+    rep.add_argument("--db", help="the gradebook's URL, when it is not OUT/gradebook.db")
 
     demo = commands.add_parser("demo", help="release, grade a sample cohort, show the results")
     demo.add_argument("--out", default=str(ROOT / "demo-output"))
@@ -44,15 +55,26 @@ def main(argv=None):
     if args.command == "grade":
         from .grade import grade
         records = grade(args.submitted, out=args.out, names=args.assignments, timeout=args.timeout,
-                        jobs=args.jobs, sandbox=args.sandbox)
+                        jobs=args.jobs, sandbox=args.sandbox, db=args.db,
+                        scheduler=args.scheduler, force=args.force)
         counts = {s: sum(r.status == s for r in records) for s in ("graded", "missing", "failed")}
         print(", ".join(f"{n} {s}" for s, n in counts.items()) + f" ({len(records)} submissions)")
-        return 0
+        return _report(args.out or ROOT, args.db)
+    if args.command == "report":
+        return _report(args.out or ROOT, args.db)
     if args.command == "demo":
         from . import demo
         demo.run(args.out)
         return 0
     return 2
+
+
+def _report(course, db):
+    from . import report
+    folder, text = report.write(course, db)
+    print(text)
+    print(f"reports: {folder}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
-from . import ROOT, cohort, notebooks
+from . import ROOT, cohort, notebooks, report
 from .grade import grade
 from .release import assignments, release
 
@@ -54,12 +54,12 @@ def run(out=ROOT / "demo-output"):
     print(f"Grading the sample cohort in {submitted} ...")
     grade(submitted, out=out / "course", timeout=DEMO_TIMEOUT)
     course = out / "course"
-    table = print_table(course)
-    plot = plot_distribution(course, out / "grade-distribution.png")
-    print(table)
+    print(print_table(course))
+    reports, summary = report.write(course)
+    print("\n" + summary)
     print(f"grades:      {course / 'grades.csv'}\nsubmissions: {course / 'submissions.csv'}")
     print(f"feedback:    {course / 'feedback'}/<student>/<assignment>/*.html")
-    print(f"plot:        {plot}")
+    print(f"reports:     {reports} (CSVs, and per assignment a grade distribution and pass rates)")
 
 
 def function_points(grades_csv):
@@ -96,23 +96,3 @@ def print_table(course):
                          + "".join(f"{cells[f][0]:g}/{cells[f][1]:g}".rjust(w) for f, w in zip(functions, widths))
                          + f"{row['score']:>5}/{row['max_score']:<3} {row['status']}: {row['message'][:70]}")
     return "\n".join(lines)
-
-
-def plot_distribution(course, path):
-    """Draw a histogram of total scores per assignment into `path` (PNG)."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    rows = list(csv.DictReader(open(course / "submissions.csv")))
-    names = sorted({r["assignment"] for r in rows})
-    figure, axes = plt.subplots(1, len(names), figsize=(5 * len(names), 3.5), squeeze=False)
-    for ax, name in zip(axes[0], names):
-        scores = [float(r["score"]) for r in rows if r["assignment"] == name]
-        top = max(float(r["max_score"]) for r in rows if r["assignment"] == name)
-        ax.hist(scores, bins=range(int(top) + 2), align="left", rwidth=0.8, color="tab:blue")
-        ax.set(title=name, xlabel=f"score (out of {top:g})", ylabel="students")
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
-    return path

@@ -2,21 +2,29 @@
 
 Stock nbgrader drops a whole notebook when a cell kills its kernel (`os._exit`, a crash) or
 keeps running after the timeout's interrupt (a loop that ignores SIGINT). `RobustExecute`
-takes nbgrader's place in the autograde pipeline: when a cell times out or its kernel dies,
-the cell gets an error output that says so, the kernel is restarted, the cells that ran
-before are replayed silently to rebuild the state, and execution goes on with the next cell.
+takes nbgrader's place in the autograde pipeline. A cell past its time limit is interrupted
+and gets an error that says so. When it ignores the interrupt for another time limit, or its
+kernel dies, the kernel is restarted, the cells that ran before are replayed silently to
+rebuild the state, and execution goes on with the next cell.
 Cells graded before the failure keep their points; only the cells that need the broken code
 lose theirs. The hidden part of each test cell runs in the grader, not in the kernel
-(course/judge.py); kernels start in a sandbox where bubblewrap works (course/sandbox.py); a
-cell's output is capped, and a warning on stderr does not fail a test.
+(course/judge.py); kernels start in a sandbox where bubblewrap works (course/sandbox.py),
+pre-warmed (each started while the previous notebook runs); a cell's output is capped, and a
+warning on stderr does not fail a test.
 """
+import atexit
 import json
+import os
+import shutil
 import subprocess
+import tempfile
 import time
+from dataclasses import dataclass
+from pathlib import Path
 from queue import Empty
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from nbclient.util import ensure_async, run_sync
+from nbclient.util import ensure_async, run_hook, run_sync
 from nbformat import NotebookNode
 from traitlets import Bool, Integer, Unicode
 
@@ -32,7 +40,8 @@ KERNEL_DIED = "DeadKernelError"
 class RobustExecute(Execute):
     """nbgrader's Execute preprocessor, which restarts the kernel instead of giving up."""
 
-    # The interrupt alone cannot stop a loop that ignores SIGINT: restart the kernel instead.
+    # A cell past its time limit is interrupted, as stock nbgrader does; one that ignores the
+    # interrupt gets a second time limit, then the kernel is restarted (_async_handle_timeout).
     interrupt_on_timeout = Bool(False).tag(config=True)
     replay_timeout = Integer(60, help="Seconds allowed for replaying one earlier cell.").tag(config=True)
     max_output_bytes = Integer(1_000_000, help="Output kept from one cell; the rest is dropped, "
@@ -41,6 +50,9 @@ class RobustExecute(Execute):
                       "'auto' (on where bubblewrap works).").tag(config=True)
     judge_hidden_tests = Bool(True, help="Run hidden tests in the grader, out of the kernel's "
                               "reach (course/judge.py), instead of in the kernel.").tag(config=True)
+    prewarm = Bool(True, help="Start the next notebook's kernel, with numpy and matplotlib "
+                   "imported, while this one is graded. Each kernel still serves one notebook "
+                   "only.").tag(config=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -54,9 +66,97 @@ class RobustExecute(Execute):
         # comes over the kernel protocol), so it is kept out of the grader's log.
         kwargs.setdefault("stdout", subprocess.DEVNULL)
         kwargs.setdefault("stderr", subprocess.DEVNULL)
-        await super().async_start_new_kernel(**kwargs)
+        if not self.prewarm:
+            return await super().async_start_new_kernel(**kwargs)
+        folder = kwargs.pop("cwd", None) or self.resources.get("metadata", {}).get("path") or os.getcwd()
+        spare = await _async_take_spare(self._spare_key())
+        if spare is None:
+            spare = await self._async_launch_spare(kwargs)
+        await spare.async_adopt(folder)
+        self.km, self._slot = spare.km, spare.slot
+        global _SPARE
+        _SPARE = await self._async_launch_spare(kwargs)
 
     start_new_kernel = run_sync(async_start_new_kernel)
+
+    async def async_start_new_kernel_client(self):
+        """nbclient's, with a shorter wait for the kernel's broadcast channel to connect.
+
+        jupyter_client waits up to 0.2 s for a message on IOPub after each kernel_info reply;
+        the first usually goes missing (ZeroMQ's subscriber connects late), so every kernel
+        cost a quarter of a second. Here the same handshake polls in 20 ms steps."""
+        self.kc = self.km.client()
+        await ensure_async(self.kc.start_channels())
+        try:
+            await self._async_wait_until_connected()
+            if getattr(self, "_slot", None) is not None:
+                await self._async_forget_empty_folder()
+        except Exception:
+            await self._async_cleanup_kernel()
+            raise
+        self.kc.allow_stdin = False
+        await run_hook(self.on_notebook_start, notebook=self.nb)
+        return self.kc
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
+    async def _async_forget_empty_folder(self):
+        """A pre-warmed kernel may have listed its folder while it was still empty (Python
+        caches directory listings for imports): make it look again, now that the notebook's
+        files are there."""
+        msg_id = self.kc.execute("import importlib as _i; _i.invalidate_caches(); del _i",
+                                 silent=True, store_history=False)
+        while True:
+            reply = await ensure_async(self.kc.shell_channel.get_msg(timeout=self.startup_timeout))
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return
+
+    async def _async_wait_until_connected(self):
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            msg_id = self.kc.kernel_info()
+            try:
+                reply = await ensure_async(self.kc.shell_channel.get_msg(timeout=1))
+            except Empty:
+                reply = None
+            if reply and reply["parent_header"].get("msg_id") == msg_id:
+                try:
+                    await ensure_async(self.kc.iopub_channel.get_msg(timeout=0.02))
+                    return
+                except Empty:
+                    continue
+            if not await ensure_async(self.km.is_alive()):
+                raise DeadKernelError("the kernel died before it was ready")
+        raise RuntimeError(f"the kernel was not ready within {self.startup_timeout} s")
+
+    def _spare_key(self):
+        return (self.kernel_manager_class, self.kernel_name, tuple(self.extra_arguments),
+                repr(self.config.get("SandboxedKernelManager", {})))
+
+    async def _async_launch_spare(self, kwargs):
+        """Start a kernel in an empty folder of its own and have it import numpy and
+        matplotlib; return it without waiting for either (both go on in the background)."""
+        km = self.kernel_manager_class(kernel_name=self.kernel_name, config=self.config)
+        slot = Path(tempfile.mkdtemp(prefix="kernel-slot-"))
+        arguments = list(self.extra_arguments)
+        if self.ipython_hist_file and not any(a.startswith("--HistoryManager.hist_file") for a in arguments):
+            arguments.append(f"--HistoryManager.hist_file={self.ipython_hist_file}")
+        await ensure_async(km.start_kernel(extra_arguments=arguments, **dict(kwargs, cwd=str(slot))))
+        kc = km.client()
+        kc.start_channels()
+        kc.execute(WARM_UP, silent=True, store_history=False)
+        return _Spare(km, kc, slot, self._spare_key())
+
+    async def _async_cleanup_kernel(self):
+        try:
+            await super()._async_cleanup_kernel()
+        finally:
+            slot = getattr(self, "_slot", None)
+            if slot is not None:
+                shutil.rmtree(slot, ignore_errors=True)
+                self._slot = None
+
+    _cleanup_kernel = run_sync(_async_cleanup_kernel)
 
     def preprocess(self, nb, resources=None, km=None):
         self._ran_ok = []  # the code of the cells whose state a restarted kernel must rebuild
@@ -69,8 +169,12 @@ class RobustExecute(Execute):
         source, hidden = cell.source, ""
         if self.judge_hidden_tests and notebooks.is_test(cell):
             source, hidden = judge.split_hidden(cell.source)
+        self._interrupted = False
         try:
             self._execute(cell, index, source)
+            if self._interrupted:
+                self._mark_interrupted(cell)
+                return cell, resources
             if notebooks.is_test(cell):
                 _warnings_are_not_failures(cell)
             if hidden.strip() and not _failed(cell):
@@ -109,6 +213,25 @@ class RobustExecute(Execute):
             self.execute_cell(cell, index, store_history=True)
         finally:
             cell.source = original
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        """At the time limit, interrupt the cell (KeyboardInterrupt ends an ordinary loop and
+        the kernel keeps its state); if it is still running one time limit later, give up on
+        it: CellTimeoutError, and preprocess_cell restarts the kernel."""
+        if not self._interrupted:
+            self._interrupted = True
+            await ensure_async(self.km.interrupt_kernel())
+            return None
+        raise CellTimeoutError.error_from_timeout_and_cell("Cell execution timed out", timeout, cell)
+
+    def _mark_interrupted(self, cell):
+        """Replace the KeyboardInterrupt the interrupt caused with the grader's timeout error."""
+        evalue = (f"timed out: the cell ran past the {self.timeout} s time limit (an infinite "
+                  "loop?) and was interrupted")
+        self.log.warning("Cell %s: %s", cell.get("id"), evalue)
+        cell.outputs = [o for o in cell.get("outputs", []) if o.get("ename") != "KeyboardInterrupt"]
+        cell.outputs.append(NotebookNode(output_type="error", ename=TIMEOUT, evalue=evalue,
+                                         traceback=[f"{TIMEOUT}: {evalue}"]))
 
     def _judge(self, cell, hidden):
         """Run a test cell's hidden checks in this process; a failure becomes the cell's error."""
@@ -158,6 +281,56 @@ class RobustExecute(Execute):
             if reply["parent_header"].get("msg_id") == msg_id:
                 return True
         return False
+
+
+# What a pre-warmed kernel runs before it is given a notebook: the imports every notebook of the
+# course starts with, which take a third of a second of a kernel's start.
+WARM_UP = "import numpy, matplotlib, matplotlib.pyplot"
+
+
+@dataclass
+class _Spare:
+    """A kernel started ahead of need, in an empty folder of its own (its `slot`)."""
+    km: object
+    kc: object
+    slot: Path
+    key: tuple
+
+    async def async_adopt(self, folder):
+        """Give the kernel its notebook's folder: copy the folder's files into the slot."""
+        shutil.copytree(folder, self.slot, dirs_exist_ok=True)
+        self.kc.stop_channels()
+
+    async def async_discard(self):
+        self.kc.stop_channels()
+        try:
+            await ensure_async(self.km.shutdown_kernel(now=True))
+        finally:
+            shutil.rmtree(self.slot, ignore_errors=True)
+
+
+_SPARE = None
+
+
+async def _async_take_spare(key):
+    """The spare kernel, if it was started for this configuration and is alive; else None."""
+    global _SPARE
+    spare, _SPARE = _SPARE, None
+    if spare is None:
+        return None
+    if spare.key == key and await ensure_async(spare.km.is_alive()):
+        return spare
+    await spare.async_discard()
+    return None
+
+
+@atexit.register
+def discard_spare():
+    """Shut down the spare kernel (at exit, or before its folders are removed)."""
+    global _SPARE
+    spare, _SPARE = _SPARE, None
+    if spare is not None:
+        run_sync(spare.async_discard)()
 
 
 def _failed(cell):

@@ -6,6 +6,7 @@ them with plain nbgrader too. `broken` holds the accidents every assignment must
 `adversarial` the cheats and resource abuses of a hostile student.
 """
 import copy
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -200,8 +201,9 @@ def adversarial(assignment, nb_name, port):
         abuse("fork-bomb", "import os, time\nfor _ in range(300):\n    if os.fork() == 0:\n"
                            "        time.sleep(30)\n        os._exit(0)\n" + right_second,
               "starts 300 child processes", "BlockingIOError|Resource temporarily unavailable"),
+        # The time limit or the memory limit ends it, whichever comes first on the machine.
         abuse("print-flood", "while True:\n    print('x' * 10**6)\n", "prints without end",
-              r"timed out"),
+              r"timed out|MemoryError"),
         abuse("write-outside", right_second + "\nfor _path in ('../../../pwned.txt', "
                                               "'../../perfect/pwned.txt', '../../../../pwned.txt'):\n"
                                               "    try:\n        open(_path, 'w').write('pwned')\n"
@@ -226,9 +228,19 @@ def adversarial(assignment, nb_name, port):
     ]
 
 
-def cells_of(grades, function):
-    """The test cells of `function` among grades' keys: test_<function> and test_<function>_*."""
-    return [g for g in grades if g == f"test_{function}" or g.startswith(f"test_{function}_")]
+def cells_of(grades, function, assignment):
+    """The test cells of `function` among grades' keys: test_<function> and test_<function>_*,
+    but not the cells of a function with a longer name (test_nn_predict is not nn's)."""
+    tested = _tested_functions(assignment)
+    return [g for g in grades if tested.get(g) == function]
+
+
+@functools.lru_cache(maxsize=None)
+def _tested_functions(assignment):
+    """{test grade_id: the function it tests} over the assignment's release notebooks."""
+    return {notebooks.grade_id(c): notebooks.tested_function(notebooks.grade_id(c), nb)
+            for nb in cohort.release_notebooks(assignment).values() for c in nb.cells
+            if notebooks.is_test(c)}
 
 
 def wrong_outcome(student, grades, row=None):
@@ -250,21 +262,21 @@ def wrong_outcome(student, grades, row=None):
     if student.expect == "zero" and any(points for points, _ in grades.values()):
         return "scored points"
     if student.expect == "loses":
-        own = cells_of(grades, student.target)
+        own = cells_of(grades, student.target, student.assignment)
         if not own:
             return f"no test cell for {student.target}"
         if not set(own) & lost:
             return f"{student.target} kept full marks"
         if student.exact and any(grades[g][0] for g in own):
             return f"{student.target} kept some points"
-        allowed = set(own) | {g for f in student.depends for g in cells_of(grades, f)}
+        allowed = set(own) | {g for f in student.depends for g in cells_of(grades, f, student.assignment)}
         if lost - allowed:
             return f"a mistake in {student.target} also cost {sorted(lost - allowed)}"
     if student.expect == "untouched":
         release_nb = cohort.release_notebooks(student.assignment)
         stubs = [notebooks.grade_id(c) for nb in release_nb.values() for c in nb.cells
                  if notebooks.nbgrader(c).get("solution") and "NotImplementedError" in c.source]
-        scored = [g for f in stubs for g in cells_of(grades, f) if grades[g][0]]
+        scored = [g for f in stubs for g in cells_of(grades, f, student.assignment) if grades[g][0]]
         if scored:
             return f"points for unimplemented functions on {scored}"
     return ""

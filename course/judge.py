@@ -160,6 +160,12 @@ class Notebook(MutableMapping):
     def __setitem__(self, name, value):
         self._link.request({"op": "set", "name": name, "value": self._link.encode(value)})
 
+    def update(self, values=(), **more):
+        """Set many names in one round trip (planting a set of reference functions)."""
+        values = dict(values, **more)
+        if values:
+            self._link.request({"op": "update", "values": self._link.encode(values)})
+
     def __delitem__(self, name):
         try:
             self._link.request({"op": "del", "name": name})

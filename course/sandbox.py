@@ -92,6 +92,13 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._matplotlib = os.path.join(self._sockets, "matplotlib")
         _copy_font_cache(self._matplotlib)
 
+    async def interrupt_kernel(self):
+        """Interrupt the running cell. A SIGINT would reach bubblewrap, not the kernel, and end
+        the whole sandbox: ask the kernel over its control channel to interrupt itself."""
+        if self.has_kernel:
+            self._connect_control_socket()
+            self.session.send(self._control_socket, self.session.msg("interrupt_request", content={}))
+
     async def _async_pre_start_kernel(self, **kw):
         command, kw = await super()._async_pre_start_kernel(**kw)
         cwd = os.path.abspath(kw.get("cwd") or os.getcwd())

@@ -68,7 +68,7 @@ def error_type(name):
 def serve(namespace):
     """Return the kernel-side request handler over the notebook's `namespace`.
 
-    A request is JSON: {"op": "get"|"set"|"del"|"names"|"call"|"getattr"|"setattr", ...}; the answer is JSON:
+    A request is JSON: {"op": "get"|"set"|"update"|"del"|"names"|"call"|"getattr"|"setattr", ...}; the answer is JSON:
     {"value": form} or {"error": [name, message]}. A request may name grader-side callables
     (references with "remote": true); calling one asks the grader through `input()`.
     """
@@ -103,6 +103,9 @@ def serve(namespace):
                 value = namespace[request["name"]]
             elif op == "set":
                 namespace[request["name"]] = value = decode(request["value"], resolve)
+            elif op == "update":
+                namespace.update(decode(request["values"], resolve))
+                value = None
             elif op == "del":
                 value = namespace.pop(request["name"])
             elif op == "names":

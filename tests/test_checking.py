@@ -62,6 +62,14 @@ def test_diagnose_prefers_a_named_mistake_then_sign_then_factor():
     assert checking.diagnose(right * (1 + 1e-8), right) is None  # a near miss is no factor
 
 
+def test_diagnose_guesses_no_factor_between_two_single_numbers():
+    """Any number is some multiple of another: for one number only a flipped sign is named."""
+    assert checking.diagnose(np.float64(0.7746), 1.0) is None
+    assert checking.diagnose(np.array([[3.0]]), np.array([[1.5]])) is None
+    assert "wrong sign" in checking.diagnose(-2.5, 2.5)
+    assert checking.diagnose(0.7746, 1.0, [("forgot the mean", 0.7746)]) == "forgot the mean"
+
+
 def test_check_close_passes_equal_values_and_explains_a_wrong_one():
     expected = np.linspace(1, 2, 6).reshape(2, 3)
     checking.check_close("J", expected * (1 + 1e-9), expected)

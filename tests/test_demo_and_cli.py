@@ -1,6 +1,9 @@
-"""The demo's cohort, table and plot, and the CLI's answers to bad arguments."""
+"""The demo's cohort and table, the reports, and the CLI's answers to bad arguments."""
+import csv
 import subprocess
 import sys
+
+import pytest
 
 from course import ROOT, demo, notebooks
 from conftest import assignments
@@ -17,7 +20,7 @@ def test_sample_cohort_has_every_kind_of_student(tmp_path):
         assert any("while True" in c.source for c in notebooks.read(looping).cells)
 
 
-def test_table_and_plot_from_a_graded_cohort(graded, tmp_path):
+def test_table_from_a_graded_cohort(graded):
     table = demo.print_table(graded.out)
     for assignment in assignments():
         assert assignment in table
@@ -26,8 +29,35 @@ def test_table_and_plot_from_a_graded_cohort(graded, tmp_path):
     for assignment in assignments():
         row = graded.submissions[("untouched", assignment)]
         assert f"{row['score']}/{row['max_score']}" in table
-    png = demo.plot_distribution(graded.out, tmp_path / "plot.png")
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+
+def test_grading_wrote_reports_that_agree_with_the_csvs(graded):
+    """`course grade` ends with the reports; they must say what grades.csv says."""
+    folder = graded.out / "reports"
+    summary = {r["assignment"]: r for r in csv.DictReader(open(folder / "summary.csv"))}
+    rates = {(r["assignment"], r["function"]): float(r["pass_rate"])
+             for r in csv.DictReader(open(folder / "function-pass-rates.csv"))}
+    points = demo.function_points(graded.out / "grades.csv")
+    for assignment in assignments():
+        graded_here = [s for (s, a), row in graded.submissions.items()
+                       if a == assignment and row["status"] == "graded"]
+        assert int(summary[assignment]["submissions"]) == len(graded_here)
+        for function in points[(assignment, "perfect")]:
+            right = sum(points[(assignment, s)][function][0] == points[(assignment, s)][function][1]
+                        for s in graded_here)
+            assert rates[(assignment, function)] == pytest.approx(right / len(graded_here), abs=1e-3)
+        for kind in ("grades", "functions"):
+            assert (folder / f"{assignment}-{kind}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    mistakes = list(csv.DictReader(open(folder / "common-mistakes.csv")))
+    for assignment in assignments():
+        named = [m for m in mistakes if m["assignment"] == assignment]
+        assert named, f"no common mistakes reported for {assignment}"
+        for m in named:
+            if "#" not in m["mistake"]:  # a diagnosis, quoted as is in the students' messages
+                having = [row for (s, a), row in graded.submissions.items()
+                          if a == assignment and m["mistake"] in row["message"]]
+                assert len(having) >= int(m["submissions"]) > 0, m
 
 
 def run_cli(*args):

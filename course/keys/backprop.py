@@ -200,11 +200,7 @@ def check(name, ns):
             except checking.CheckFailure as failure:
                 failures.append(failure)
     finally:
-        for p, value in saved.items():
-            if value is missing:
-                ns.pop(p, None)
-            else:
-                ns[p] = value
+        checking.restore(ns, saved, missing)
     if failures:
         messages = [message for message, _ in mistakes(name)]
         named = [f for f in failures if any(m in str(f) for m in messages)]

@@ -213,27 +213,6 @@ def _run_all(cases, check_case, messages):
         raise (named or failures)[0]
 
 
-class _Planted:
-    """Plant reference functions in the notebook's namespace; restore the student's on exit."""
-
-    def __init__(self, ns, **functions):
-        self.ns, self.functions, self.saved = ns, functions, {}
-
-    def __enter__(self):
-        missing = object()
-        self.saved = {name: self.ns.get(name, missing) for name in self.functions}
-        self.missing = missing
-        self.ns.update(self.functions)
-
-    def __exit__(self, *exc):
-        for name, value in self.saved.items():
-            if value is self.missing:
-                self.ns.pop(name, None)
-            else:
-                self.ns[name] = value
-        return False
-
-
 # ---------------------------------------------------------------- layer_sizes
 
 SIZE_MISTAKES = {
@@ -595,7 +574,7 @@ def _check_nn_model(ns, seed, n_x, n_h, m, iterations, scale):
     X, Y = rng.normal(0, 1, (n_x, m)), random_labels(rng, m)
     what = f"nn_model(X, Y, {n_h}, num_iterations={iterations}) with X of shape {X.shape}"
     calls = []
-    with _Planted(ns, **_reference_callees(init_params, iterations, calls)):
+    with checking.planted(ns, **_reference_callees(init_params, iterations, calls)):
         got = checking.call(what, ns["nn_model"], X.copy(), Y.copy(), n_h,
                             num_iterations=iterations)
     if calls.count("initialize_parameters") > 1:
@@ -645,7 +624,7 @@ def _check_predict(ns, seed, n_x, n_h, m):
     def forward_propagation(X, parameters):
         return forward(parameters, X)
 
-    with _Planted(ns, forward_propagation=forward_propagation):
+    with checking.planted(ns, forward_propagation=forward_propagation):
         got = checking.call(what, ns["predict"], _copy(params), X.copy())
     expected = (A2 > 0.5).astype(float)
     mistakes = _changed([

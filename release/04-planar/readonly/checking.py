@@ -103,7 +103,7 @@ def diagnose(got, expected, mistakes=()):
     """Return the message of the first known mistake that explains `got`, else None.
 
     `mistakes` holds (message, value) pairs: value is what that mistake returns. When none
-    matches, a wrong sign or a constant factor is still recognised.
+    matches, a wrong sign or (for an array) a constant factor is still recognised.
     """
     got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
     if isinstance(mistakes, dict):
@@ -114,6 +114,9 @@ def diagnose(got, expected, mistakes=()):
             return message
     if got.shape != expected.shape or not np.any(expected):
         return None
+    if got.size == 1:  # any number is a multiple of any other: only a sign flip says something
+        flipped = got.item() != 0 and abs(got.item() + expected.item()) <= 1e-6 * abs(expected.item())
+        return "it has the wrong sign." if flipped else None
     factor = float(np.vdot(got, expected) / np.vdot(expected, expected))
     if abs(factor) > 1e-12 and abs(factor - 1) > 1e-6 and relative_error(got, factor * expected) < 1e-6:
         if abs(factor + 1) < 1e-6:
@@ -171,8 +174,15 @@ def planted(namespace, **functions):
     try:
         yield
     finally:
-        for name, value in saved.items():
-            if value is missing:
-                namespace.pop(name, None)
-            else:
-                namespace[name] = value
+        restore(namespace, saved, missing)
+
+
+def restore(namespace, saved, missing):
+    """Put back the values in `saved` ({name: value}); remove the names saved as `missing`.
+
+    One update() for all of them: through the grader's wire that is a single round trip.
+    """
+    namespace.update({name: value for name, value in saved.items() if value is not missing})
+    for name, value in saved.items():
+        if value is missing:
+            namespace.pop(name, None)

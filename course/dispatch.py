@@ -1,0 +1,102 @@
+"""Run grading jobs: in this process, in local worker processes, or on a Dask cluster.
+
+Each runner takes Jobs (course/worker.py) and yields (job, Result) as they finish, keeping a
+bounded number in flight so that a cohort of thousands is never all in memory at once. A job
+that raises comes back as a failed record; it never stops the others. A local worker process
+that dies (killed, out of memory) breaks its pool: the jobs it took down are handed to a fresh
+pool, and a job that takes two pools down is recorded as failed.
+"""
+import multiprocessing
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from . import worker
+from .submission import Submission
+
+IN_FLIGHT_PER_WORKER = 3
+POOL_ATTEMPTS = 2
+
+
+def serial(jobs):
+    """Grade in this process, one job after another."""
+    try:
+        for job in jobs:
+            yield job, _safely(job)
+    finally:
+        worker.close()
+
+
+def local(jobs, processes):
+    """Grade in `processes` worker processes (spawned: no forked copies of zmq or asyncio)."""
+    jobs, retry, attempts = iter(jobs), [], {}
+    while True:
+        context = multiprocessing.get_context("spawn")
+        pool = ProcessPoolExecutor(processes, mp_context=context)
+        pending, broken = {}, False
+        try:
+            while True:
+                while not broken and len(pending) < processes * IN_FLIGHT_PER_WORKER:
+                    job = retry.pop() if retry else next(jobs, None)
+                    if job is None:
+                        break
+                    pending[pool.submit(_safely, job)] = job
+                if not pending:
+                    return
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    job = pending.pop(future)
+                    try:
+                        yield job, future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        key = (job.assignment, job.student)
+                        attempts[key] = attempts.get(key, 0) + 1
+                        if attempts[key] >= POOL_ATTEMPTS:
+                            yield job, _failed(job, "its grading process died twice")
+                        else:
+                            retry.append(job)
+                if broken and not pending:
+                    break
+        finally:
+            pool.shutdown(wait=not broken, cancel_futures=True)
+
+
+def dask(jobs, address):
+    """Grade on the Dask cluster whose scheduler is at `address` (tcp://HOST:PORT)."""
+    from distributed import Client, as_completed
+    with Client(address, set_as_default=False) as client:
+        workers = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
+        jobs, pending = iter(jobs), {}
+
+        def submit():
+            job = next(jobs, None)
+            if job is not None:
+                key = f"grade-{job.assignment}-{job.student}"
+                future = client.submit(worker.run, job, key=key, pure=False, retries=1)
+                pending[future.key] = job
+                return future
+        first = [f for f in (submit() for _ in range(workers * IN_FLIGHT_PER_WORKER)) if f]
+        finished = as_completed(first, loop=client.loop)
+        for future in finished:
+            job = pending.pop(future.key)
+            try:
+                yield job, future.result()
+            except Exception as error:  # the worker's exception, or a lost worker
+                yield job, _failed(job, f"{type(error).__name__}: {error}")
+            future.release()
+            following = submit()
+            if following is not None:
+                finished.add(following)
+
+
+def _safely(job):
+    try:
+        return worker.run(job)
+    except Exception as error:
+        return _failed(job, f"{type(error).__name__}: {error}")
+
+
+def _failed(job, why):
+    record = Submission(job.student, job.assignment, status="failed")
+    record.problems.append(f"the grader failed on it: {why}")
+    return worker.Result(record)

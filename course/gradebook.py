@@ -1,0 +1,80 @@
+"""Move one submission's grades between nbgrader gradebooks, and read a gradebook as plain data.
+
+Workers grade in a private gradebook of their own (course/worker.py); the course's gradebook,
+SQLite or PostgreSQL, has one writer: the coordinator, which copies each result in with
+`record`. It sets exactly the fields nbgrader's autograde sets (SaveAutoGrades and the late
+penalty), the same way, so a gradebook filled this way equals one filled by autograde itself,
+and a grader's manual scores survive a re-grade as they would in nbgrader.
+"""
+from nbgrader.api import Gradebook, MissingEntry
+
+
+def entries(db_url, assignment, student):
+    """The autograde results of one submission in `db_url`, as JSON-ready data; None if absent."""
+    with Gradebook(db_url) as gradebook:
+        try:
+            submission = gradebook.find_submission(assignment, student)
+        except MissingEntry:
+            return None
+        return {
+            "timestamp": submission.timestamp.isoformat() if submission.timestamp else None,
+            "notebooks": {nb.name: {
+                "penalty": nb.late_submission_penalty,
+                "grades": {g.name: g.auto_score for g in nb.grades},
+                "comments": {c.name: c.auto_comment for c in nb.comments},
+            } for nb in submission.notebooks},
+        }
+
+
+def record(db_url, course_id, assignment, student, found):
+    """Write `found` (from `entries`) into the gradebook at `db_url`, as autograde would."""
+    from datetime import datetime
+    timestamp = datetime.fromisoformat(found["timestamp"]) if found["timestamp"] else None
+    with Gradebook(db_url, course_id) as gradebook:
+        gradebook.update_or_create_student(student)
+        if timestamp:
+            gradebook.update_or_create_submission(assignment, student, timestamp=timestamp)
+        else:
+            gradebook.update_or_create_submission(assignment, student)
+        for nb_name, results in found["notebooks"].items():
+            for name, auto_score in results["grades"].items():
+                grade = gradebook.find_grade(name, nb_name, assignment, student)
+                grade.auto_score = auto_score
+                grade.needs_manual_grade = grade.manual_score is not None or auto_score is None
+            for name, auto_comment in results["comments"].items():
+                gradebook.find_comment(name, nb_name, assignment, student).auto_comment = auto_comment
+            gradebook.find_submission_notebook(nb_name, assignment, student).late_submission_penalty = \
+                results["penalty"]
+        gradebook.db.commit()
+
+
+def dump(db_url):
+    """Every submission's grades and comments: {(student, assignment, notebook, cell): values}.
+
+    Database ids and timestamps of the grading run are left out, so that two gradebooks
+    filled from the same submissions compare equal however they were filled.
+    """
+    rows = {}
+    with Gradebook(db_url) as gradebook:
+        for assignment in gradebook.assignments:
+            for submission in assignment.submissions:
+                for nb in submission.notebooks:
+                    key = (submission.student.id, assignment.name, nb.name)
+                    rows[key + ("penalty",)] = nb.late_submission_penalty
+                    for g in nb.grades:
+                        rows[key + (g.name,)] = (g.auto_score, g.manual_score, g.extra_credit,
+                                                 g.needs_manual_grade, g.max_score)
+                    for c in nb.comments:
+                        rows[key + (c.name, "comment")] = (c.auto_comment, c.manual_comment)
+    return rows
+
+
+def scores(db_url, assignment, student):
+    """{(notebook, grade_id): score} of the code cells of one submission; {} if there is none."""
+    with Gradebook(db_url) as gradebook:
+        try:
+            submission = gradebook.find_submission(assignment, student)
+        except MissingEntry:
+            return {}
+        return {(nb.name, g.name): float(g.score or 0.0)
+                for nb in submission.notebooks for g in nb.grades if g.cell_type == "code"}

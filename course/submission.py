@@ -1,0 +1,183 @@
+"""One submission: its record, and what is checked before and after nbgrader grades it.
+
+Before: the notebook is there (or renamed), a valid notebook, with unique cell ids and
+grade_ids, its test cells untouched (each change is named), and no files but its own. After:
+the cells that timed out, killed the kernel or failed are named in the message.
+"""
+import re
+from dataclasses import dataclass, field
+
+import nbformat
+from nbformat.v4.nbbase import random_cell_id
+
+from . import notebooks
+from .execute import KERNEL_DIED, TIMEOUT
+
+
+@dataclass
+class Submission:
+    """One student's work on one assignment, and what grading it found."""
+    student: str
+    assignment: str
+    status: str = "graded"  # graded | missing | failed
+    problems: list = field(default_factory=list)
+    scores: dict = field(default_factory=dict)  # (notebook, grade_id) -> points
+
+    def row(self, tests):
+        score = sum(self.scores.get(key, 0.0) for key in tests)
+        message = "; ".join(self.problems) or "all tests passed"
+        return dict(student=self.student, assignment=self.assignment, status=self.status,
+                    score=number(score), max_score=number(sum(tests.values())), message=message)
+
+    def to_json(self):
+        return dict(student=self.student, assignment=self.assignment, status=self.status,
+                    problems=self.problems, scores=[[nb, gid, s] for (nb, gid), s in self.scores.items()])
+
+    @classmethod
+    def from_json(cls, data):
+        return cls(data["student"], data["assignment"], data["status"], list(data["problems"]),
+                   {(nb, gid): s for nb, gid, s in data["scores"]})
+
+
+def prepare(work, masters, record, known=()):
+    """Check each expected notebook in `work`; keep the gradable ones, return their names.
+
+    known: the relative paths of the assignment's own files (its source folder), which a
+    submission may hold without being told about them.
+    """
+    if not work.is_dir():
+        record.problems.append("no submission folder")
+        return []
+    found = {p.name: p for p in work.glob("*.ipynb")}
+    ready = []
+    for nb_name, master in masters.items():
+        path = work / f"{nb_name}.ipynb"
+        strays = [p for n, p in found.items() if n not in {f"{m}.ipynb" for m in masters}]
+        if not path.exists() and len(masters) == 1 and len(strays) == 1:
+            record.problems.append(f"notebook submitted as {strays[0].name}; graded as {path.name}")
+            strays[0].rename(path)
+        if not path.exists():
+            record.problems.append(f"{nb_name}.ipynb is missing")
+            continue
+        try:
+            nb = notebooks.read(path)
+            _repair_cell_ids(nb)
+            nbformat.validate(nb)
+        except Exception as error:
+            record.status = "failed"
+            record.problems.append(f"{nb_name}.ipynb is not a notebook, or an invalid one "
+                                   f"({type(error).__name__}: {last_line(str(error))}): scored 0")
+            path.unlink()
+            continue
+        record.problems += _deduplicate_grade_ids(nb) + _tampering(nb, master)
+        notebooks.write(nb, path)  # canonical nbformat 4, whatever version was submitted
+        ready.append(nb_name)
+    extras = _remove_extra_files(work, {f"{m}.ipynb" for m in masters}, set(known))
+    if extras:
+        record.problems.append(f"ignored files that are not part of the assignment: {', '.join(extras)}")
+    return ready
+
+
+def _remove_extra_files(work, keep, known):
+    """Delete everything but the expected notebooks: helper modules and data come from the
+    instructor's copy, and a student's `numpy.py` must not shadow the real one. Returns the
+    names removed that the release does not have either."""
+    removed = []
+    for path in sorted(work.rglob("*"), reverse=True):
+        relative = path.relative_to(work).as_posix()
+        if relative in keep:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            if not any(path.iterdir()):
+                path.rmdir()
+            continue
+        path.unlink()
+        if "__pycache__" not in relative and relative not in known:
+            removed.append(relative)
+    return sorted(removed)
+
+
+def _tampering(nb, master):
+    """Name the test cells a student deleted, edited, retyped or moved above the code they
+    test (nbgrader restores edited and retyped ones; a deleted one scores 0)."""
+    mine, theirs = notebooks.cells_by_grade_id(nb), notebooks.cells_by_grade_id(master)
+    problems = []
+    for gid, cell in theirs.items():
+        if not notebooks.is_test(cell):
+            continue
+        if gid not in mine:
+            problems.append(f"test cell {gid} was deleted: scored 0")
+            continue
+        if mine[gid].get("cell_type") != cell.get("cell_type"):
+            problems.append(f"test cell {gid} was changed into a {mine[gid].get('cell_type')} cell: "
+                            "restored as code")
+        elif mine[gid].get("source") != cell.get("source"):
+            problems.append(f"test cell {gid} was edited: the original test was restored and used")
+        tested = notebooks.tested_function(gid, master)
+        where = next((i for i, c in enumerate(nb.cells) if notebooks.defines(c, tested)), None)
+        if where is not None and nb.cells.index(mine[gid]) < where:
+            problems.append(f"test cell {gid} was moved above the cell defining {tested}: "
+                            f"it runs before {tested} exists")
+    return problems
+
+
+def _deduplicate_grade_ids(nb):
+    """Keep the last cell of each grade_id, as nbgrader does, but make the earlier copies plain
+    cells (nbgrader would leave them with metadata it then rejects, failing the notebook)."""
+    seen, problems = set(), []
+    for cell in reversed(nb.cells):
+        gid = notebooks.grade_id(cell)
+        if gid and gid in seen:
+            del cell.metadata["nbgrader"]
+            problems.append(f"cell {gid} appears more than once: only its last copy is graded")
+        seen.add(gid)
+    return problems
+
+
+def _repair_cell_ids(nb):
+    """Give fresh ids to cells whose id repeats an earlier one (a copy-paste accident)."""
+    seen = set()
+    for cell in nb.cells:
+        if not cell.get("id") or cell["id"] in seen:
+            cell["id"] = random_cell_id()
+        seen.add(cell["id"])
+
+
+def execution_problems(nb):
+    """Name the cells that timed out, killed the kernel, raised while defining code, or failed."""
+    problems = []
+    for cell in nb.cells:
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if not errors:
+            continue
+        error, where = errors[-1], notebooks.label(cell)
+        if error.get("ename") in (TIMEOUT, KERNEL_DIED):
+            problems.append(f"{where}: {error.get('evalue')}")
+        elif notebooks.is_test(cell):
+            problems.append(f"{where} failed: {_describe(error)}")
+        elif notebooks.defined_names(cell) or notebooks.nbgrader(cell).get("solution"):
+            problems.append(f"{where} raised {_describe(error)}")
+    return problems
+
+
+def _describe(error):
+    """'Name: message' for an error output, without IPython's temporary file names."""
+    text = re.sub(r"\(\d+\.py, (line \d+)\)", r"(\1)", last_line(error.get("evalue"), ""))
+    return f"{error.get('ename')}: {text}" if text else str(error.get("ename"))
+
+
+def nbgrader_error(result):
+    """The most telling line of a failed nbgrader call: its first logged error, else the last."""
+    logged = [line.split("|", 1)[-1].strip() for line in str(result.get("log", "")).splitlines()
+              if "ERROR" in line]
+    return logged[0][:200] if logged else last_line(result.get("error"))
+
+
+def last_line(text, default="unknown error"):
+    lines = [line for line in str(text or "").strip().splitlines() if line.strip()]
+    return lines[-1][:300] if lines else default
+
+
+def number(value):
+    """A score as the CSVs write it: 2, 0.5, 1.25."""
+    return f"{value:g}"

@@ -1,0 +1,149 @@
+"""Grade one submission in a private nbgrader course: in this process, a local worker or a Dask
+worker on another machine, with no disk shared with the coordinator.
+
+A `Job` carries everything grading needs: the submission's files and the assignment's master
+files (its source folder). Each worker process keeps one private course in a temporary folder,
+with its own SQLite gradebook in which each assignment is registered once. A `Result` is plain
+data: the submission's record, the autograded and feedback files, and the gradebook entries
+that the coordinator copies into the course's gradebook (course/gradebook.py).
+"""
+import atexit
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import ROOT, gradebook, notebooks
+from .execute import discard_spare
+from .nbgrader_setup import course_config, nbgrader_api
+from .submission import Submission, execution_problems, last_line, nbgrader_error, prepare
+
+
+@dataclass
+class Job:
+    """One submission to grade, with the assignment it belongs to."""
+    assignment: str
+    student: str
+    files: dict  # {relative path: bytes} of SUBMITTED/<student>/<assignment>/
+    present: bool  # False when the student has no folder for the assignment
+    masters: dict  # {relative path: bytes} of source/<assignment>/
+    timeout: int = None
+    sandbox: str = "auto"
+
+
+@dataclass
+class Result:
+    """What grading one Job produced."""
+    record: Submission
+    autograded: dict = field(default_factory=dict)  # {relative path: bytes}
+    feedback: dict = field(default_factory=dict)  # {relative path: bytes}
+    entries: dict = None  # gradebook.entries() of the submission, None when not graded
+
+
+def files_of(folder):
+    """{relative path: bytes} of every file under `folder` (caches left out)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts}
+
+
+def write_files(folder, files):
+    """Make `folder` hold exactly `files`."""
+    folder = Path(folder)
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    for relative, data in files.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+class PrivateCourse:
+    """A throw-away nbgrader course in a temporary folder, private to this process."""
+
+    def __init__(self, timeout, sandbox):
+        self.folder = Path(tempfile.mkdtemp(prefix="course-worker-"))
+        self.api = nbgrader_api(course_config(
+            root=self.folder, source=self.folder / "source", release_dir=self.folder / "release",
+            submitted_dir=self.folder / "submitted", timeout=timeout, sandbox=sandbox,
+            scratch=self.folder))
+        self.registered = {}  # assignment -> (digest of its master files, release notebooks)
+
+    def masters(self, name, files):
+        """Register the assignment (once per version of its files); {notebook: release notebook}."""
+        digest = hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest()
+        if self.registered.get(name, (None,))[0] != digest:
+            write_files(self.folder / "source" / name, files)
+            result = self.api.generate_assignment(name, force=True)
+            if not result["success"]:
+                raise RuntimeError(f"could not register {name}: {result.get('error')}")
+            release = self.folder / "release" / name
+            self.registered[name] = (digest, {p.stem: notebooks.read(p) for p in sorted(release.glob("*.ipynb"))})
+        return self.registered[name][1]
+
+
+_COURSES = {}
+
+
+@atexit.register
+def close():
+    """Remove this process's private courses (and the kernel started for the next job)."""
+    discard_spare()
+    for course in _COURSES.values():
+        shutil.rmtree(course.folder, ignore_errors=True)
+    _COURSES.clear()
+
+
+def run(job):
+    """Grade `job` in this process's private course; never raises for a bad submission."""
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    key = (job.timeout, job.sandbox)
+    if key not in _COURSES:
+        _COURSES[key] = PrivateCourse(job.timeout, job.sandbox)
+    course = _COURSES[key]
+    masters = course.masters(job.assignment, job.masters)
+    work = course.folder / "submitted" / job.student / job.assignment
+    graded = course.folder / "autograded" / job.student / job.assignment
+    feedback = course.folder / "feedback" / job.student / job.assignment
+    for folder in (work, graded, feedback):
+        if folder.exists():
+            shutil.rmtree(folder)
+    if job.present:
+        write_files(work, job.files)
+    try:
+        record = grade_one(course.api, course.folder, work, job.student, job.assignment, masters,
+                           known=set(job.masters))
+        result = Result(record, files_of(graded), files_of(feedback))
+        if record.status == "graded":
+            result.entries = gradebook.entries(course.api.coursedir.db_url, job.assignment, job.student)
+        return result
+    finally:
+        for folder in (work, graded, feedback):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def grade_one(api, root, work, student, name, masters, known=()):
+    """Prepare, autograde and read back one submission (a scratch copy of it, in `work`)."""
+    record = Submission(student, name)
+    ready = prepare(work, masters, record, known)
+    if not ready:
+        record.status = "missing" if record.status == "graded" else record.status
+        return record
+    result = api.autograde(name, student, force=True)
+    if not result["success"]:
+        record.status = "failed"
+        record.problems.append("nbgrader could not grade it: " + nbgrader_error(result))
+        return record
+    record.scores = gradebook.scores(api.coursedir.db_url, name, student)
+    for nb_name in ready:
+        graded = notebooks.read(Path(root) / "autograded" / student / name / f"{nb_name}.ipynb")
+        record.problems += execution_problems(graded)
+    feedback = api.generate_feedback(name, student, force=True)
+    if not feedback["success"]:
+        record.problems.append("feedback could not be generated: " + last_line(feedback.get("error")))
+    return record
