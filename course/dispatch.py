@@ -7,6 +7,9 @@ that dies (killed, out of memory) breaks its pool: the jobs it took down are han
 pool, and a job that takes two pools down is recorded as failed.
 """
 import multiprocessing
+import os
+import shutil
+import tempfile
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -27,7 +30,24 @@ def serial(jobs):
 
 
 def local(jobs, processes):
-    """Grade in `processes` worker processes (spawned: no forked copies of zmq or asyncio)."""
+    """Grade in `processes` worker processes (spawned: no forked copies of zmq or asyncio).
+
+    The workers' temporary folders (private courses, kernel folders) go in one folder of this
+    run's, removed at the end even when a worker was killed and could not clean up."""
+    scratch = tempfile.mkdtemp(prefix="course-grade-")
+    saved = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = scratch  # inherited by the workers this process spawns
+    try:
+        yield from _local(jobs, processes)
+    finally:
+        if saved is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _local(jobs, processes):
     jobs, retry, attempts = iter(jobs), [], {}
     while True:
         context = multiprocessing.get_context("spawn")

@@ -104,6 +104,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         cwd = os.path.abspath(kw.get("cwd") or os.getcwd())
         env = kw["env"]
         env.pop("PYTHONPATH", None)  # the course package stays outside
+        env.pop("TMPDIR", None)  # the sandbox has its own, empty /tmp
         return _process_limit(self.max_processes) + self._sandbox(cwd) + command, kw
 
     def _sandbox(self, cwd):

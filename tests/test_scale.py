@@ -129,8 +129,13 @@ def test_an_interrupted_run_resumes_without_losing_or_repeating(submitted, seria
     assert results(out) == serial
 
 
+def run_folders():
+    return set(glob.glob(os.path.join(tempfile.gettempdir(), "course-grade-*")))
+
+
 def test_a_killed_worker_costs_nothing(submitted, serial, tmp_path):
     out = tmp_path / "out"
+    before = run_folders()
     proc = grade(submitted, out, "--jobs", "2", wait=False)
     wait_for_ledger(out, proc)
     workers = [p for p in psutil.Process(proc.pid).children()
@@ -140,6 +145,7 @@ def test_a_killed_worker_costs_nothing(submitted, serial, tmp_path):
     output, _ = proc.communicate(timeout=600)
     assert proc.returncode == 0, output
     assert results(out) == serial
+    assert run_folders() <= before, "the killed worker's temporary folders were left behind"
 
 
 def free_port():
