@@ -143,7 +143,7 @@ class RobustExecute(Execute):
             arguments.append(f"--HistoryManager.hist_file={self.ipython_hist_file}")
         await ensure_async(km.start_kernel(extra_arguments=arguments, **dict(kwargs, cwd=str(slot))))
         kc = km.client()
-        kc.start_channels()
+        kc.start_channels(iopub=False, stdin=False, hb=False, control=False)  # shell is enough
         kc.execute(WARM_UP, silent=True, store_history=False)
         return _Spare(km, kc, slot, self._spare_key())
 
