@@ -45,8 +45,11 @@ def grade(submitted, out, *options, wait=True):
     command = [sys.executable, "-m", "course", "grade", str(submitted), "--out", str(out),
                "--timeout", TIMEOUT, *options]
     if not wait:
+        # Ctrl-C must reach it even when this test runs where SIGINT is ignored (a background
+        # job of a non-interactive shell), which children would inherit.
         return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, start_new_session=True)
+                                text=True, start_new_session=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return proc.stdout
