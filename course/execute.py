@@ -9,8 +9,9 @@ rebuild the state, and execution goes on with the next cell.
 Cells graded before the failure keep their points; only the cells that need the broken code
 lose theirs. The hidden part of each test cell runs in the grader, not in the kernel
 (course/judge.py); kernels start in a sandbox where bubblewrap works (course/sandbox.py),
-pre-warmed (each started while the previous notebook runs); a cell's output is capped, and a
-warning on stderr does not fail a test.
+pre-warmed: forked from a kernel factory with numpy and matplotlib imported (in the sandbox),
+or else started while the previous notebook runs. A cell's output is capped, and a warning on
+stderr does not fail a test.
 """
 import atexit
 import json
@@ -50,9 +51,10 @@ class RobustExecute(Execute):
                       "'auto' (on where bubblewrap works).").tag(config=True)
     judge_hidden_tests = Bool(True, help="Run hidden tests in the grader, out of the kernel's "
                               "reach (course/judge.py), instead of in the kernel.").tag(config=True)
-    prewarm = Bool(True, help="Start the next notebook's kernel, with numpy and matplotlib "
-                   "imported, while this one is graded. Each kernel still serves one notebook "
-                   "only.").tag(config=True)
+    prewarm = Bool(True, help="Give each notebook a kernel with numpy and matplotlib already "
+                   "imported: forked from a kernel factory in the sandbox, or (without the "
+                   "sandbox) started while the previous notebook is graded. Each kernel still "
+                   "serves one notebook only.").tag(config=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -69,6 +71,11 @@ class RobustExecute(Execute):
         if not self.prewarm:
             return await super().async_start_new_kernel(**kwargs)
         folder = kwargs.pop("cwd", None) or self.resources.get("metadata", {}).get("path") or os.getcwd()
+        if self.kernel_manager_class is sandbox.SandboxedKernelManager:
+            try:
+                return await self._async_fork_kernel(folder, kwargs)
+            except RuntimeError as error:  # no factory here: start kernels the usual way
+                self.log.warning("Kernel factory unavailable (%s); starting kernels anew", error)
         spare = await _async_take_spare(self._spare_key())
         if spare is None:
             spare = await self._async_launch_spare(kwargs)
@@ -78,6 +85,24 @@ class RobustExecute(Execute):
         _SPARE = await self._async_launch_spare(kwargs)
 
     start_new_kernel = run_sync(async_start_new_kernel)
+
+    async def _async_fork_kernel(self, folder, kwargs):
+        """Fork the notebook's kernel from this process's kernel factory (course/zygote.py),
+        in a fresh copy of the notebook's folder inside the factory's sandbox."""
+        km = self.kernel_manager_class(kernel_name=self.kernel_name, config=self.config)
+        zygote = sandbox.zygote_for(km, km.scratch or None)
+        zygote.fresh()
+        km.fork_from(zygote)
+        slot = zygote.folder("notebook-")
+        shutil.copytree(folder, slot, dirs_exist_ok=True)
+        await ensure_async(km.start_kernel(extra_arguments=self._kernel_arguments(), **dict(kwargs, cwd=str(slot))))
+        self.km, self._slot = km, slot
+
+    def _kernel_arguments(self):
+        arguments = list(self.extra_arguments)
+        if self.ipython_hist_file and not any(a.startswith("--HistoryManager.hist_file") for a in arguments):
+            arguments.append(f"--HistoryManager.hist_file={self.ipython_hist_file}")
+        return arguments
 
     async def async_start_new_kernel_client(self):
         """nbclient's, with a shorter wait for the kernel's broadcast channel to connect.
@@ -89,7 +114,7 @@ class RobustExecute(Execute):
         await ensure_async(self.kc.start_channels())
         try:
             await self._async_wait_until_connected()
-            if getattr(self, "_slot", None) is not None:
+            if getattr(self, "_slot", None) is not None and not getattr(self.km, "zygote", None):
                 await self._async_forget_empty_folder()
         except Exception:
             await self._async_cleanup_kernel()
@@ -138,10 +163,7 @@ class RobustExecute(Execute):
         matplotlib; return it without waiting for either (both go on in the background)."""
         km = self.kernel_manager_class(kernel_name=self.kernel_name, config=self.config)
         slot = Path(tempfile.mkdtemp(prefix="kernel-slot-"))
-        arguments = list(self.extra_arguments)
-        if self.ipython_hist_file and not any(a.startswith("--HistoryManager.hist_file") for a in arguments):
-            arguments.append(f"--HistoryManager.hist_file={self.ipython_hist_file}")
-        await ensure_async(km.start_kernel(extra_arguments=arguments, **dict(kwargs, cwd=str(slot))))
+        await ensure_async(km.start_kernel(extra_arguments=self._kernel_arguments(), **dict(kwargs, cwd=str(slot))))
         kc = km.client()
         kc.start_channels(iopub=False, stdin=False, hb=False, control=False)  # shell is enough
         kc.execute(WARM_UP, silent=True, store_history=False)
@@ -160,7 +182,8 @@ class RobustExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         self._ran_ok = []  # the code of the cells whose state a restarted kernel must rebuild
-        self._link = judge.KernelLink(lambda: self.kc, self.timeout)
+        self._link = judge.KernelLink(lambda: self.kc, self.timeout,
+                                      interrupt=lambda: ensure_async(self.km.interrupt_kernel()))
         return super().preprocess(nb, resources, km)
 
     def preprocess_cell(self, cell, resources, index):
@@ -239,8 +262,11 @@ class RobustExecute(Execute):
             judge.run_hidden(hidden, self._link, notebooks.label(cell))
         except (CellTimeoutError, DeadKernelError):
             raise
-        except Exception as error:
+        except (Exception, judge.HiddenTestTimeout) as error:
             ename, evalue = type(error).__name__, str(error)
+            if isinstance(error, judge.HiddenTestTimeout):
+                ename = TIMEOUT
+                self.log.warning("Cell %s: %s", cell.get("id"), evalue)
             # First, so that nbgrader scores the cell 0 whatever the public part displayed.
             cell.outputs.insert(0, NotebookNode(output_type="error", ename=ename, evalue=evalue,
                                                 traceback=[f"{ename}: {evalue}"]))

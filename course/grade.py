@@ -17,6 +17,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from nbgrader.api import Gradebook
+
 from . import ROOT, SOURCE, dispatch, gradebook, notebooks
 from .ledger import Ledger, fingerprint
 from .nbgrader_setup import course_config, nbgrader_api
@@ -79,9 +81,10 @@ def grade(submitted, out=None, names=None, timeout=None, jobs=None, sandbox="aut
     runner = (dispatch.dask(_loaded(todo.values(), submitted), scheduler) if scheduler else
               dispatch.serial(_loaded(todo.values(), submitted)) if (jobs or os.cpu_count() or 1) <= 1
               else dispatch.local(_loaded(todo.values(), submitted), jobs or os.cpu_count() or 1))
+    book = Gradebook(db_url, api.coursedir.course_id)
     try:
         for job, result in runner:
-            _keep(root, db_url, api.coursedir.course_id, job, result)
+            _keep(root, db_url, api.coursedir.course_id, book, job, result)
             ledger.write(result.record, todo[(job.assignment, job.student)][1])
             done[(job.assignment, job.student)] = result.record
             progress.step(result.record.status == "failed")
@@ -90,6 +93,7 @@ def grade(submitted, out=None, names=None, timeout=None, jobs=None, sandbox="aut
             "run the same command again to grade the rest")
         raise
     finally:
+        book.close()
         remove_empty_groups()
     records, grade_rows = [], []
     for name in names:
@@ -114,8 +118,9 @@ def _loaded(todo, submitted):
         yield job
 
 
-def _keep(root, db_url, course_id, job, result):
-    """Put one result in the course folder: autograded copy, feedback, gradebook entries."""
+def _keep(root, db_url, course_id, book, job, result):
+    """Put one result in the course folder: autograded copy, feedback, gradebook entries
+    (in `book`, the course's open Gradebook)."""
     for kind, files in (("autograded", result.autograded), ("feedback", result.feedback)):
         folder = root / kind / job.student / job.assignment
         if files:
@@ -123,7 +128,7 @@ def _keep(root, db_url, course_id, job, result):
         elif folder.exists():
             shutil.rmtree(folder)
     if result.entries:
-        gradebook.record(db_url, course_id, job.assignment, job.student, result.entries)
+        gradebook.record(db_url, course_id, job.assignment, job.student, result.entries, book)
     job.files = None
 
 

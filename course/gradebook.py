@@ -26,26 +26,32 @@ def entries(db_url, assignment, student):
         }
 
 
-def record(db_url, course_id, assignment, student, found):
-    """Write `found` (from `entries`) into the gradebook at `db_url`, as autograde would."""
+def record(db_url, course_id, assignment, student, found, gradebook=None):
+    """Write `found` (from `entries`) into the gradebook at `db_url`, as autograde would.
+
+    gradebook: an open Gradebook of `db_url` to use (a coordinator keeps one for a whole run)."""
+    if gradebook is None:
+        with Gradebook(db_url, course_id) as gradebook:
+            return record(db_url, course_id, assignment, student, found, gradebook)
     from datetime import datetime
     timestamp = datetime.fromisoformat(found["timestamp"]) if found["timestamp"] else None
-    with Gradebook(db_url, course_id) as gradebook:
-        gradebook.update_or_create_student(student)
-        if timestamp:
-            gradebook.update_or_create_submission(assignment, student, timestamp=timestamp)
-        else:
-            gradebook.update_or_create_submission(assignment, student)
-        for nb_name, results in found["notebooks"].items():
-            for name, auto_score in results["grades"].items():
-                grade = gradebook.find_grade(name, nb_name, assignment, student)
-                grade.auto_score = auto_score
+    gradebook.update_or_create_student(student)
+    submission = gradebook.update_or_create_submission(
+        assignment, student, **({"timestamp": timestamp} if timestamp else {}))
+    # The submission's own rows, loaded with it: one query, not one per cell.
+    for nb in submission.notebooks:
+        results = found["notebooks"].get(nb.name)
+        if results is None:
+            continue
+        for grade in nb.grades:
+            if grade.name in results["grades"]:
+                grade.auto_score = auto_score = results["grades"][grade.name]
                 grade.needs_manual_grade = grade.manual_score is not None or auto_score is None
-            for name, auto_comment in results["comments"].items():
-                gradebook.find_comment(name, nb_name, assignment, student).auto_comment = auto_comment
-            gradebook.find_submission_notebook(nb_name, assignment, student).late_submission_penalty = \
-                results["penalty"]
-        gradebook.db.commit()
+        for comment in nb.comments:
+            if comment.name in results["comments"]:
+                comment.auto_comment = results["comments"][comment.name]
+        nb.late_submission_penalty = results["penalty"]
+    gradebook.db.commit()
 
 
 def dump(db_url):

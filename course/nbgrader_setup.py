@@ -40,6 +40,7 @@ def course_config(root=ROOT, db=None, release_dir=None, submitted_dir=None, time
     grading = Config()
     grading.Autograde.autograde_preprocessors = _with_robust_execute()
     grading.GenerateFeedback.preprocessors = _feedback_without_hidden_tests()
+    grading.GenerateFeedback.exporter_class = "course.feedback_page.FeedbackExporter"
     if timeout:
         grading.Execute.timeout = int(timeout)
     grading.RobustExecute.sandbox = sandbox

@@ -8,7 +8,8 @@ travels as a numbered reference. Nothing is ever unpickled or evaluated on the g
 so a submission can change what its functions return, never how they are judged.
 
 This file is sent to the kernel as source text, so it imports only the standard library and
-numpy, and defines nothing at import time but functions.
+numpy, and defines nothing at import time but functions; `listen` then connects `serve` to the
+grader through a Jupyter comm.
 """
 import base64
 import builtins
@@ -58,19 +59,22 @@ def decode(form, resolve):
 
 
 def error_type(name):
-    """The builtin exception class called `name`, or a new one with that name."""
+    """The builtin exception class called `name`, or a new one with that name. Never one that
+    is not an Exception (SystemExit, KeyboardInterrupt): a submission that raises those must
+    fail its test, not stop the grader."""
     found = getattr(builtins, str(name), None)
-    if isinstance(found, type) and issubclass(found, BaseException):
+    if isinstance(found, type) and issubclass(found, Exception):
         return found
     return type(str(name), (Exception,), {})
 
 
-def serve(namespace):
+def serve(namespace, ask=input):
     """Return the kernel-side request handler over the notebook's `namespace`.
 
     A request is JSON: {"op": "get"|"set"|"update"|"del"|"names"|"call"|"getattr"|"setattr", ...}; the answer is JSON:
     {"value": form} or {"error": [name, message]}. A request may name grader-side callables
-    (references with "remote": true); calling one asks the grader through `input()`.
+    (references with "remote": true); calling one sends the grader a JSON callback request
+    through `ask(text)`, which returns the grader's JSON answer (in the kernel: `listen`'s).
     """
     objects = {}
 
@@ -82,7 +86,7 @@ def serve(namespace):
         def call_grader(*args, **kwargs):
             request = {"op": "callback", "ref": number,
                        "args": encode(list(args), keep), "kwargs": encode(kwargs, keep)}
-            answer = json.loads(input(json.dumps(request)))
+            answer = json.loads(ask(json.dumps(request)))
             if "error" in answer:
                 raise error_type(answer["error"][0])(answer["error"][1])
             return decode(answer["value"], resolve)
@@ -125,3 +129,26 @@ def serve(namespace):
             return json.dumps({"error": [type(error).__name__, str(error)]})
 
     return handle
+
+
+def listen(kernel, namespace, target_name):
+    """Register the comm target `target_name` in the ipykernel `kernel`: each message on a comm
+    opened to it, {"request": JSON text}, is answered by `serve` with {"answer": JSON text}.
+
+    A comm message skips IPython's cell machinery, most of what an execute_request costs.
+    Outside an execute_request ipykernel's `input()` does not reach the grader, so callbacks
+    go through the kernel's own stdin request, tagged with the comm message as their parent.
+    """
+    def ask(prompt):
+        return kernel._input_request(prompt, kernel._parent_ident["shell"], kernel.get_parent("shell"))
+    handle = serve(namespace, ask)
+
+    def opened(comm, _):
+        def answer(msg):
+            try:
+                text = handle(msg["content"]["data"]["request"])
+            except BaseException:  # an error whose own message fails: still answer at once
+                text = json.dumps({"error": ["RuntimeError", "the request failed in the kernel"]})
+            comm.send({"answer": text})
+        comm.on_msg(answer)
+    kernel.comm_manager.register_target(target_name, opened)

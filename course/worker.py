@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import ROOT, gradebook, notebooks
+from . import ROOT, gradebook, notebooks, sandbox
 from .execute import discard_spare
 from .nbgrader_setup import course_config, nbgrader_api
 from .submission import Submission, execution_problems, last_line, nbgrader_error, prepare
@@ -92,8 +92,10 @@ _COURSES = {}
 
 @atexit.register
 def close():
-    """Remove this process's private courses (and the kernel started for the next job)."""
+    """Remove this process's private courses (and the kernel started for the next job, or the
+    kernel factory)."""
     discard_spare()
+    sandbox.close_zygotes()
     for course in _COURSES.values():
         shutil.rmtree(course.folder, ignore_errors=True)
     _COURSES.clear()

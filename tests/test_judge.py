@@ -1,8 +1,12 @@
-"""The grader-kernel wire format and the hidden-test split, in-process (no kernel needed)."""
+"""The grader-kernel wire format and the hidden-test split, in-process (no kernel needed), and
+the link's comm with one real kernel."""
 import json
+import time
 
 import numpy as np
 import pytest
+from jupyter_client.manager import AsyncKernelManager
+from nbclient.util import run_sync
 
 from course import judge, wire
 
@@ -88,3 +92,79 @@ def test_hidden_code_sees_the_notebook_through_globals():
     assert link.values["z"] == 6
     with pytest.raises(NameError):
         judge.run_hidden("undefined_name\n", link, "t")
+
+
+
+class LiveKernel:
+    """A real kernel and its current client, restarted as course/execute.py restarts one."""
+
+    def __init__(self):
+        self.km = AsyncKernelManager(kernel_name="python3")
+        run_sync(self.km.start_kernel)()
+        run_sync(self._connect)()
+
+    async def _connect(self):
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.allow_stdin = False  # as in grading: a student's cell gets no stdin
+        await self.kc.wait_for_ready(timeout=60)
+
+    def restart(self):
+        run_sync(self.km.restart_kernel)(now=True)
+        self.kc.stop_channels()
+        run_sync(self._connect)()
+
+    def run_cell(self, code):
+        """Execute `code` as a student's cell; return the reply's status."""
+        async def run():
+            msg_id = self.kc.execute(code)
+            while True:
+                reply = await self.kc.get_shell_msg(timeout=30)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    return reply["content"]["status"]
+        return run_sync(run)()
+
+
+@pytest.fixture
+def kernel():
+    kernel = LiveKernel()
+    yield kernel
+    kernel.kc.stop_channels()
+    run_sync(kernel.km.shutdown_kernel)(now=True)
+
+
+def test_requests_over_the_comm_of_a_real_kernel(kernel):
+    """A notebook function that prints while it calls back a grader-side reference; then, after
+    a restart, a student who broke comm targets costs one quick error, not the time limit."""
+    assert kernel.run_cell("def train(x):\n    print('epoch', x)\n    return step(x) + 1\n") == "ok"
+    link = judge.KernelLink(lambda: kernel.kc, timeout=20)
+    notebook = judge.Notebook(link)
+    notebook["step"] = lambda x: 2 * x
+    assert notebook["train"](3.0) == 7.0
+    assert not {"serve", "encode", "json"} & set(notebook), "the wire left names in the notebook"
+
+    kernel.restart()
+    link.installed = False
+    kernel.run_cell("get_ipython().kernel.comm_manager.register_target = lambda *args: None")
+    start = time.monotonic()
+    with pytest.raises(RuntimeError, match="comm target"):
+        notebook["train"]
+    assert time.monotonic() - start < 5 and not link.installed
+
+
+def test_a_request_past_the_time_limit_is_interrupted_and_the_kernel_keeps_its_state(kernel):
+    """A student's function that loops when a hidden test calls it: the request is interrupted
+    at the time limit, reported as a timeout (which no check can mistake for a wrong answer),
+    and the notebook's state survives for the tests after it."""
+    assert kernel.run_cell("kept = 41\ndef spin(x):\n    while True:\n        pass\n") == "ok"
+    link = judge.KernelLink(lambda: kernel.kc, timeout=1,
+                            interrupt=lambda: kernel.km.interrupt_kernel())
+    notebook = judge.Notebook(link)
+    start = time.monotonic()
+    with pytest.raises(judge.HiddenTestTimeout, match="time limit"):
+        try:
+            notebook["spin"](1)
+        except Exception:  # what a check's own error handling would catch
+            pytest.fail("the timeout came through as an Exception")
+    assert time.monotonic() - start < 3
+    assert notebook["kept"] == 41

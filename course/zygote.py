@@ -1,0 +1,162 @@
+"""The kernel factory that runs inside a sandbox: it imports what every kernel needs once, then
+forks a kernel for each notebook (course/sandbox.py drives it).
+
+Starting a Python kernel costs about 0.7 s of CPU, nearly all of it imports (ipykernel, numpy,
+matplotlib), and each notebook needs a fresh kernel. A fork of this process starts with all of
+it imported, for a few milliseconds. Isolation between notebooks holds because one kernel at a
+time lives here: before forking the next, every other process in the sandbox's own process
+tree is killed and its private /tmp emptied; this process cannot be traced or written by the
+kernels (it is not dumpable); and it never runs a student's code itself.
+
+This file is sent to the sandbox as source text (`python -c`): standard library only, besides
+the modules it pre-imports. It reads one JSON request a line on stdin and answers on stdout:
+{"op": "clear"} -> {}; {"op": "spawn", "argv": [...], "cwd": path} -> {"pid": n}; {"op": "poll", "pid": n} ->
+{"code": exit code or null}; {"op": "signal", "pid": n, "signum": s} -> {}.
+"""
+import ctypes
+import gc
+import importlib
+import json
+import os
+import resource
+import shutil
+import signal
+import sys
+import time
+
+PR_SET_DUMPABLE = 4
+
+
+def prepare():
+    """Import what kernels import, as a kernel would (same matplotlib backend)."""
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    import ipykernel.debugger  # noqa: F401 (and debugpy: a third of a kernel's own start)
+    import ipykernel.ipkernel  # noqa: F401
+    import ipykernel.kernelapp  # noqa: F401
+    import matplotlib.pyplot  # noqa: F401
+    import matplotlib_inline.backend_inline  # noqa: F401
+    import numpy  # noqa: F401
+    import pdb  # noqa: F401
+    import sqlite3  # noqa: F401
+    import tornado.queues  # noqa: F401
+    # Objects that exist now are never collected: a kernel's garbage collector then leaves
+    # them, and the memory pages it shares with this process, untouched.
+    gc.freeze()
+    ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+
+def clear():
+    """Kill every process of the sandbox but this one (and its init), empty /tmp."""
+    if os.getpid() > 3:  # not in a process tree of our own: kill(-1) would reach outside
+        raise RuntimeError("the kernel factory must run in its own PID namespace")
+    for _ in range(100):  # until nothing is left; a process may fork while it is killed
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except ProcessLookupError:
+            break
+        time.sleep(0.002)
+        reap()  # a killed child stays until reaped, and may still be signalled
+    empty("/tmp", mount_points())
+
+
+def mount_points():
+    with open("/proc/self/mountinfo") as table:
+        return {line.split()[4] for line in table}
+
+
+def empty(folder, mounts):
+    """Remove what is in `folder`, except the folders mounted into it (this sandbox's own)."""
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        if path in mounts:
+            continue
+        if any(m.startswith(path + "/") for m in mounts):
+            empty(path, mounts)
+        elif os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            os.unlink(path)
+
+
+EXITED = {}
+
+
+def reap():
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        EXITED[pid] = os.waitstatus_to_exitcode(status)
+
+
+def spawn(argv, cwd):
+    """Fork a kernel running `ipykernel_launcher argv` in `cwd`; return its pid."""
+    clear()
+    pid = os.fork()
+    if pid:
+        return pid
+    try:
+        os.setsid()
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.closerange(3, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+        os.chdir(cwd)
+        importlib.invalidate_caches()  # the folder's files are new to this process
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        sys.argv = ["ipykernel_launcher", *argv]
+        from ipykernel import kernelapp
+        kernelapp.launch_new_instance(argv=argv)
+    except SystemExit as stop:
+        os._exit(stop.code if isinstance(stop.code, int) else 1)
+    except BaseException:
+        os._exit(1)
+    os._exit(0)
+
+
+def serve():
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            if request["op"] == "clear":
+                clear()
+                answer = {}
+            elif request["op"] == "spawn":
+                answer = {"pid": spawn(request["argv"], request["cwd"])}
+            elif request["op"] == "poll":
+                answer = {"code": exit_code(request["pid"])}
+            elif request["op"] == "signal":
+                try:
+                    os.kill(request["pid"], request["signum"])
+                except ProcessLookupError:
+                    pass
+                answer = {}
+            else:
+                raise ValueError(f"unknown request {request['op']!r}")
+        except Exception as error:
+            answer = {"error": f"{type(error).__name__}: {error}"}
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+
+
+def exit_code(pid):
+    """The exit code of kernel `pid`, or None while it runs."""
+    reap()
+    if pid in EXITED:
+        return EXITED[pid]
+    try:
+        os.kill(pid, 0)
+        return None
+    except ProcessLookupError:
+        return -signal.SIGKILL  # gone without a trace: killed with the sandbox's leftovers
+
+
+if __name__ == "__main__":
+    prepare()
+    sys.stdout.write(json.dumps({"ready": os.getpid()}) + "\n")
+    sys.stdout.flush()
+    serve()
