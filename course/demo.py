@@ -67,11 +67,10 @@ def function_points(grades_csv):
     per graded function (test_train and test_train_update both count for train)."""
     table, names = defaultdict(dict), {}
     for row in csv.DictReader(open(grades_csv)):
-        key = (row["assignment"], row["notebook"], row["grade_id"])
-        if key not in names:
-            nb = cohort.release_notebooks(row["assignment"])[row["notebook"]]
-            names[key] = notebooks.tested_function(row["grade_id"], nb) or row["grade_id"]
-        cell = table[(row["assignment"], row["student"])].setdefault(names[key], [0.0, 0.0])
+        if row["assignment"] not in names:
+            names[row["assignment"]] = notebooks.tested_functions(cohort.release_notebooks(row["assignment"]))
+        function = names[row["assignment"]].get((row["notebook"], row["grade_id"]), row["grade_id"])
+        cell = table[(row["assignment"], row["student"])].setdefault(function, [0.0, 0.0])
         cell[0] += float(row["points"])
         cell[1] += float(row["max_points"])
     return table

@@ -238,9 +238,8 @@ def cells_of(grades, function, assignment):
 @functools.lru_cache(maxsize=None)
 def _tested_functions(assignment):
     """{test grade_id: the function it tests} over the assignment's release notebooks."""
-    return {notebooks.grade_id(c): notebooks.tested_function(notebooks.grade_id(c), nb)
-            for nb in cohort.release_notebooks(assignment).values() for c in nb.cells
-            if notebooks.is_test(c)}
+    return {gid: function for (_, gid), function
+            in notebooks.tested_functions(cohort.release_notebooks(assignment)).items()}
 
 
 def wrong_outcome(student, grades, row=None):

@@ -71,6 +71,13 @@ def tested_function(test_id, nb):
     return max(candidates, key=len, default=None)
 
 
+def tested_functions(notebooks_by_name):
+    """{(notebook name, test grade_id): the function it tests (or the grade_id, when the cell
+    names none)} over an assignment's notebooks, in cell order."""
+    return {(name, grade_id(c)): tested_function(grade_id(c), nb) or grade_id(c)
+            for name, nb in notebooks_by_name.items() for c in nb.cells if is_test(c)}
+
+
 def cells_by_grade_id(nb):
     return {grade_id(c): c for c in nb.cells if grade_id(c)}
 

@@ -44,8 +44,7 @@ def collect(course, db=None):
     with Gradebook(db_url) as gradebook:
         for assignment in gradebook.assignments:
             released = cohort.release_notebooks(assignment.name)
-            tested = {(nb, notebooks.grade_id(c)): notebooks.tested_function(notebooks.grade_id(c), released[nb])
-                      for nb in released for c in released[nb].cells if notebooks.is_test(c)}
+            tested = notebooks.tested_functions(released)
             functions[assignment.name] = list(dict.fromkeys(tested.values()))
             top = sum(float(notebooks.nbgrader(c)["points"]) for nb in released.values()
                       for c in nb.cells if notebooks.is_test(c))
