@@ -8,20 +8,15 @@ kernel dies, the kernel is restarted, the cells that ran before are replayed sil
 rebuild the state, and execution goes on with the next cell.
 Cells graded before the failure keep their points; only the cells that need the broken code
 lose theirs. The hidden part of each test cell runs in the grader, not in the kernel
-(course/judge.py); kernels start in a sandbox where bubblewrap works (course/sandbox.py),
-pre-warmed: forked from a kernel factory with numpy and matplotlib imported (in the sandbox),
-or else started while the previous notebook runs. A cell's output is capped, and a warning on
-stderr does not fail a test.
+(course/judge.py); where bubblewrap works, kernels run in a sandbox, forked from a kernel
+factory that has numpy and matplotlib imported (course/sandbox.py). A cell's output is capped,
+and a warning on stderr does not fail a test.
 """
-import atexit
 import json
 import os
 import shutil
 import subprocess
-import tempfile
 import time
-from dataclasses import dataclass
-from pathlib import Path
 from queue import Empty
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -51,10 +46,10 @@ class RobustExecute(Execute):
                       "'auto' (on where bubblewrap works).").tag(config=True)
     judge_hidden_tests = Bool(True, help="Run hidden tests in the grader, out of the kernel's "
                               "reach (course/judge.py), instead of in the kernel.").tag(config=True)
-    prewarm = Bool(True, help="Give each notebook a kernel with numpy and matplotlib already "
-                   "imported: forked from a kernel factory in the sandbox, or (without the "
-                   "sandbox) started while the previous notebook is graded. Each kernel still "
-                   "serves one notebook only.").tag(config=True)
+    prewarm = Bool(True, help="In the sandbox, fork each notebook's kernel from a kernel "
+                   "factory with numpy and matplotlib already imported (course/zygote.py) "
+                   "instead of starting it anew. Each kernel still serves one notebook "
+                   "only.").tag(config=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -68,41 +63,30 @@ class RobustExecute(Execute):
         # comes over the kernel protocol), so it is kept out of the grader's log.
         kwargs.setdefault("stdout", subprocess.DEVNULL)
         kwargs.setdefault("stderr", subprocess.DEVNULL)
-        if not self.prewarm:
-            return await super().async_start_new_kernel(**kwargs)
-        folder = kwargs.pop("cwd", None) or self.resources.get("metadata", {}).get("path") or os.getcwd()
-        if self.kernel_manager_class is sandbox.SandboxedKernelManager:
+        if self.prewarm and self.kernel_manager_class is sandbox.SandboxedKernelManager:
             try:
-                return await self._async_fork_kernel(folder, kwargs)
-            except RuntimeError as error:  # no factory here: start kernels the usual way
-                self.log.warning("Kernel factory unavailable (%s); starting kernels anew", error)
-        spare = await _async_take_spare(self._spare_key())
-        if spare is None:
-            spare = await self._async_launch_spare(kwargs)
-        await spare.async_adopt(folder)
-        self.km, self._slot = spare.km, spare.slot
-        global _SPARE
-        _SPARE = await self._async_launch_spare(kwargs)
+                return await self._async_fork_kernel(kwargs)
+            except RuntimeError as error:  # no factory here: start the kernel the usual way
+                self.log.warning("Kernel factory unavailable (%s); starting a kernel anew", error)
+        return await super().async_start_new_kernel(**kwargs)
 
     start_new_kernel = run_sync(async_start_new_kernel)
 
-    async def _async_fork_kernel(self, folder, kwargs):
-        """Fork the notebook's kernel from this process's kernel factory (course/zygote.py),
+    async def _async_fork_kernel(self, kwargs):
+        """Fork the notebook's kernel from this thread's kernel factory (course/zygote.py),
         in a fresh copy of the notebook's folder inside the factory's sandbox."""
+        folder = kwargs.get("cwd") or self.resources.get("metadata", {}).get("path") or os.getcwd()
         km = self.kernel_manager_class(kernel_name=self.kernel_name, config=self.config)
         zygote = sandbox.zygote_for(km, km.scratch or None)
         zygote.fresh()
         km.fork_from(zygote)
         slot = zygote.folder("notebook-")
         shutil.copytree(folder, slot, dirs_exist_ok=True)
-        await ensure_async(km.start_kernel(extra_arguments=self._kernel_arguments(), **dict(kwargs, cwd=str(slot))))
-        self.km, self._slot = km, slot
-
-    def _kernel_arguments(self):
         arguments = list(self.extra_arguments)
         if self.ipython_hist_file and not any(a.startswith("--HistoryManager.hist_file") for a in arguments):
             arguments.append(f"--HistoryManager.hist_file={self.ipython_hist_file}")
-        return arguments
+        await ensure_async(km.start_kernel(extra_arguments=arguments, **dict(kwargs, cwd=str(slot))))
+        self.km, self._slot = km, slot
 
     async def async_start_new_kernel_client(self):
         """nbclient's, with a shorter wait for the kernel's broadcast channel to connect.
@@ -114,8 +98,6 @@ class RobustExecute(Execute):
         await ensure_async(self.kc.start_channels())
         try:
             await self._async_wait_until_connected()
-            if getattr(self, "_slot", None) is not None and not getattr(self.km, "zygote", None):
-                await self._async_forget_empty_folder()
         except Exception:
             await self._async_cleanup_kernel()
             raise
@@ -124,17 +106,6 @@ class RobustExecute(Execute):
         return self.kc
 
     start_new_kernel_client = run_sync(async_start_new_kernel_client)
-
-    async def _async_forget_empty_folder(self):
-        """A pre-warmed kernel may have listed its folder while it was still empty (Python
-        caches directory listings for imports): make it look again, now that the notebook's
-        files are there."""
-        msg_id = self.kc.execute("import importlib as _i; _i.invalidate_caches(); del _i",
-                                 silent=True, store_history=False)
-        while True:
-            reply = await ensure_async(self.kc.shell_channel.get_msg(timeout=self.startup_timeout))
-            if reply["parent_header"].get("msg_id") == msg_id:
-                return
 
     async def _async_wait_until_connected(self):
         deadline = time.monotonic() + self.startup_timeout
@@ -153,21 +124,6 @@ class RobustExecute(Execute):
             if not await ensure_async(self.km.is_alive()):
                 raise DeadKernelError("the kernel died before it was ready")
         raise RuntimeError(f"the kernel was not ready within {self.startup_timeout} s")
-
-    def _spare_key(self):
-        return (self.kernel_manager_class, self.kernel_name, tuple(self.extra_arguments),
-                repr(self.config.get("SandboxedKernelManager", {})))
-
-    async def _async_launch_spare(self, kwargs):
-        """Start a kernel in an empty folder of its own and have it import numpy and
-        matplotlib; return it without waiting for either (both go on in the background)."""
-        km = self.kernel_manager_class(kernel_name=self.kernel_name, config=self.config)
-        slot = Path(tempfile.mkdtemp(prefix="kernel-slot-"))
-        await ensure_async(km.start_kernel(extra_arguments=self._kernel_arguments(), **dict(kwargs, cwd=str(slot))))
-        kc = km.client()
-        kc.start_channels(iopub=False, stdin=False, hb=False, control=False)  # shell is enough
-        kc.execute(WARM_UP, silent=True, store_history=False)
-        return _Spare(km, kc, slot, self._spare_key())
 
     async def _async_cleanup_kernel(self):
         try:
@@ -307,56 +263,6 @@ class RobustExecute(Execute):
             if reply["parent_header"].get("msg_id") == msg_id:
                 return True
         return False
-
-
-# What a pre-warmed kernel runs before it is given a notebook: the imports every notebook of the
-# course starts with, which take a third of a second of a kernel's start.
-WARM_UP = "import numpy, matplotlib, matplotlib.pyplot"
-
-
-@dataclass
-class _Spare:
-    """A kernel started ahead of need, in an empty folder of its own (its `slot`)."""
-    km: object
-    kc: object
-    slot: Path
-    key: tuple
-
-    async def async_adopt(self, folder):
-        """Give the kernel its notebook's folder: copy the folder's files into the slot."""
-        shutil.copytree(folder, self.slot, dirs_exist_ok=True)
-        self.kc.stop_channels()
-
-    async def async_discard(self):
-        self.kc.stop_channels()
-        try:
-            await ensure_async(self.km.shutdown_kernel(now=True))
-        finally:
-            shutil.rmtree(self.slot, ignore_errors=True)
-
-
-_SPARE = None
-
-
-async def _async_take_spare(key):
-    """The spare kernel, if it was started for this configuration and is alive; else None."""
-    global _SPARE
-    spare, _SPARE = _SPARE, None
-    if spare is None:
-        return None
-    if spare.key == key and await ensure_async(spare.km.is_alive()):
-        return spare
-    await spare.async_discard()
-    return None
-
-
-@atexit.register
-def discard_spare():
-    """Shut down the spare kernel (at exit, or before its folders are removed)."""
-    global _SPARE
-    spare, _SPARE = _SPARE, None
-    if spare is not None:
-        run_sync(spare.async_discard)()
 
 
 def _failed(cell):

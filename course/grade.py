@@ -62,27 +62,18 @@ def grade(submitted, out=None, names=None, timeout=None, jobs=None, sandbox="aut
         masters = {name: _register(api, name, Path(scratch) / "release") for name in names}
     master_files = {name: files_of(SOURCE / name) for name in names}
     settings = dict(timeout=timeout, sandbox=sandbox)
-    ledger, done, todo = Ledger(root / "ledger"), {}, {}
-    for name in names:
-        for student in students:
-            folder = submitted / student / name
-            job = Job(name, student, files_of(folder), folder.is_dir(), master_files[name], **settings)
-            mark = fingerprint(name, job.files, job.masters, dict(settings, present=job.present))
-            record = None if force else ledger.finished(name, student, mark)
-            if record and (record.status != "graded" or
-                           gradebook.scores(db_url, name, student) == record.scores):
-                done[(name, student)] = record
-            else:
-                job.files = None  # read again when it is sent, so that few are in memory at once
-                todo[(name, student)] = (job, mark)
-    if done:
-        log(f"{len(done)} submission(s) already graded, skipped (--force grades them again)")
-    progress = Progress(len(todo))
-    runner = (dispatch.dask(_loaded(todo.values(), submitted), scheduler) if scheduler else
-              dispatch.serial(_loaded(todo.values(), submitted)) if (jobs or os.cpu_count() or 1) <= 1
-              else dispatch.local(_loaded(todo.values(), submitted), jobs or os.cpu_count() or 1))
-    book = Gradebook(db_url, api.coursedir.course_id)
+    ledger, todo, done, progress = Ledger(root / "ledger"), {}, {}, Progress(0)
+    book = Gradebook(db_url, api.coursedir.course_id)  # one session for the whole run
     try:
+        todo, done = _unfinished(book, db_url, ledger, names, students, submitted, master_files,
+                                 settings, force)
+        if done:
+            log(f"{len(done)} submission(s) already graded, skipped (--force grades them again)")
+        progress = Progress(len(todo))
+        count = jobs or os.cpu_count() or 1
+        jobs_to_send = _loaded(todo.values(), submitted)
+        runner = (dispatch.dask(jobs_to_send, scheduler) if scheduler else
+                  dispatch.serial(jobs_to_send) if count <= 1 else dispatch.local(jobs_to_send, count))
         for job, result in runner:
             _keep(root, db_url, api.coursedir.course_id, book, job, result)
             ledger.write(result.record, todo[(job.assignment, job.student)][1])
@@ -109,6 +100,26 @@ def grade(submitted, out=None, names=None, timeout=None, jobs=None, sandbox="aut
     _write_csv(root / "submissions.csv", SUBMISSIONS_COLUMNS,
                [r.row(_test_points(masters[r.assignment])) for r in records])
     return records
+
+
+def _unfinished(book, db_url, ledger, names, students, submitted, master_files, settings, force):
+    """({(assignment, student): (Job, fingerprint)} still to grade, {(assignment, student):
+    record} that an earlier run finished with these exact inputs and whose grades are still in
+    the gradebook)."""
+    todo, done = {}, {}
+    for name in names:
+        for student in students:
+            folder = submitted / student / name
+            job = Job(name, student, files_of(folder), folder.is_dir(), master_files[name], **settings)
+            mark = fingerprint(name, job.files, job.masters, dict(settings, present=job.present))
+            record = None if force else ledger.finished(name, student, mark)
+            if record and (record.status != "graded" or
+                           gradebook.scores(db_url, name, student, book) == record.scores):
+                done[(name, student)] = record
+            else:
+                job.files = None  # read again when it is sent, so that few are in memory at once
+                todo[(name, student)] = (job, mark)
+    return todo, done
 
 
 def _loaded(todo, submitted):

@@ -75,12 +75,16 @@ def dump(db_url):
     return rows
 
 
-def scores(db_url, assignment, student):
-    """{(notebook, grade_id): score} of the code cells of one submission; {} if there is none."""
-    with Gradebook(db_url) as gradebook:
-        try:
-            submission = gradebook.find_submission(assignment, student)
-        except MissingEntry:
-            return {}
-        return {(nb.name, g.name): float(g.score or 0.0)
-                for nb in submission.notebooks for g in nb.grades if g.cell_type == "code"}
+def scores(db_url, assignment, student, gradebook=None):
+    """{(notebook, grade_id): score} of the code cells of one submission; {} if there is none.
+
+    gradebook: an open Gradebook of `db_url` to use instead of opening one."""
+    if gradebook is None:
+        with Gradebook(db_url) as gradebook:
+            return scores(db_url, assignment, student, gradebook)
+    try:
+        submission = gradebook.find_submission(assignment, student)
+    except MissingEntry:
+        return {}
+    return {(nb.name, g.name): float(g.score or 0.0)
+            for nb in submission.notebooks for g in nb.grades if g.cell_type == "code"}

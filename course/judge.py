@@ -69,7 +69,7 @@ class KernelLink:
         before giving up on a request."""
         self.client, self.timeout, self.interrupt = client, timeout, interrupt
         self.installed = False
-        self._interrupted = False
+        self._interrupted = False  # whether the last exchange needed the interrupt
         self.comm_id = None  # the comm of the current install; a new one for each
         self.local = {}  # grader-side objects the kernel holds references to
 
@@ -77,7 +77,6 @@ class KernelLink:
         if not self.installed:
             self._install()
         content = {"comm_id": self.comm_id, "data": {"request": json.dumps(payload)}}
-        self._interrupted = False
         reply = self._run(lambda kc: _send(kc, "comm_msg", content), "iopub", self._is_answer)
         answer = json.loads(reply["content"]["data"]["answer"])
         if "error" in answer:
@@ -141,6 +140,7 @@ class KernelLink:
         poller.register(replies.socket, zmq.POLLIN)
         poller.register(stdin.socket, zmq.POLLIN)
         deadline = time.monotonic() + self.timeout
+        self._interrupted = False
         while True:
             left = deadline - time.monotonic()
             if left <= 0 and self.interrupt and not self._interrupted:

@@ -98,13 +98,11 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.zygote = None
-        self._use_folder(tempfile.mkdtemp(prefix="kernel-", dir=self.scratch or None))
+        self.zygote = self._sockets = None
         self.transport = "ipc"  # there is no network inside the sandbox
 
     def fork_from(self, zygote):
         """Have the kernel forked by `zygote` (a kernel factory) instead of started anew."""
-        shutil.rmtree(self._sockets, ignore_errors=True)
         self.zygote = zygote
         self._use_folder(str(zygote.folder("kernel-")))
 
@@ -123,6 +121,8 @@ class SandboxedKernelManager(AsyncKernelManager):
             self.session.send(self._control_socket, self.session.msg("interrupt_request", content={}))
 
     async def _async_pre_start_kernel(self, **kw):
+        if self._sockets is None:  # a first start of a kernel of its own
+            self._use_folder(tempfile.mkdtemp(prefix="kernel-", dir=self.scratch or None))
         command, kw = await super()._async_pre_start_kernel(**kw)
         if self.zygote:
             return command, kw

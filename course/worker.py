@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import ROOT, gradebook, notebooks, sandbox
-from .execute import discard_spare
 from .nbgrader_setup import course_config, nbgrader_api
 from .submission import Submission, execution_problems, last_line, nbgrader_error, prepare
 
@@ -92,9 +91,7 @@ _COURSES = {}
 
 @atexit.register
 def close():
-    """Remove this process's private courses (and the kernel started for the next job, or the
-    kernel factory)."""
-    discard_spare()
+    """Remove this process's private courses and stop its kernel factories."""
     sandbox.close_zygotes()
     for course in _COURSES.values():
         shutil.rmtree(course.folder, ignore_errors=True)

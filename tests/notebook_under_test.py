@@ -1,8 +1,9 @@
 """What the in-process tests of the answer keys share: an assignment's source cells and its
-wrong-answer corpus, and the notebook's namespace built as the grader would build it, by
-running the notebook's definitions in order with a case's cells in place of the functions
-they define."""
+wrong-answer corpus, the notebook's namespace built as the grader would build it (by running
+the notebook's definitions in order with a case's cells in place of the functions they
+define), a way to read a check's or a test cell's failure, and the rules of every corpus."""
 import json
+import re
 import runpy
 import sys
 from pathlib import Path
@@ -37,3 +38,31 @@ def namespace(cells, definitions, replacements=None, before="", after=""):
         exec(source, ns)
     exec(after, ns)
     return ns
+
+
+def failure(action, kind=AssertionError):
+    """Run `action()`; return the message of the `kind` error it raised, or None if it passed.
+    (A check's CheckFailure and a test cell's failed assert are both AssertionErrors.)"""
+    try:
+        action()
+    except kind as error:
+        return str(error)
+    return None
+
+
+def check_corpus(corpus, functions, mistakes, name=r"[a-z][a-z0-9_]*"):
+    """The rules every wrong-answer corpus keeps: unique case names matching `name`, the
+    key's `functions` in order with no dependencies, at least three typical mistakes for each
+    function, each replacing that function's cell only, at least five other correct styles,
+    and a message pattern in `mistakes` for every mistake and for nothing else."""
+    cases = corpus["CASES"]
+    names = [case["name"] for case in cases]
+    assert len(names) == len(set(names)), "case names must be unique"
+    assert all(re.fullmatch(name, n) for n in names)
+    assert corpus["FUNCTIONS"] == list(functions) and corpus["DEPENDS"] == {}
+    for function in functions:
+        wrong = [c for c in cases if c["expect"] == "loses" and c["target"] == function]
+        assert len(wrong) >= 3, f"fewer than three typical mistakes for {function}"
+        assert all(list(c["cells"]) == [function] for c in wrong)
+    assert len([c for c in cases if c["expect"] == "full"]) >= 5
+    assert set(mistakes) == {c["name"] for c in cases if c["expect"] == "loses"}

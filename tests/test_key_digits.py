@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 import pytest
-from notebook_under_test import load, namespace
+from notebook_under_test import check_corpus, failure, load, namespace
 
 CELLS, CORPUS = load("06-digits", "digits")
 
@@ -105,14 +105,7 @@ def notebook_namespace(replacements=None):
 
 def test_cell_failures(function, ns):
     """{test cell id: its failure message, or None} for every test cell of `function`."""
-    failures = {}
-    for cell_id in TESTS[function]:
-        try:
-            exec(CELLS[cell_id], ns)
-            failures[cell_id] = None
-        except AssertionError as failure:
-            failures[cell_id] = str(failure)
-    return failures
+    return {cell_id: failure(lambda: exec(CELLS[cell_id], ns)) for cell_id in TESTS[function]}
 
 
 test_cell_failures.__test__ = False  # a helper, not a test
@@ -120,26 +113,13 @@ test_cell_failures.__test__ = False  # a helper, not a test
 
 def key_failures(function, ns):
     """The messages of key.check for every part of `function` that fails ([] if all pass)."""
-    messages = []
-    for part in key.PARTS.get(function, (None,)):
-        try:
-            key.check(function, ns, part)
-        except checking.CheckFailure as failure:
-            messages.append(str(failure))
-    return messages
+    messages = [failure(lambda: key.check(function, ns, part), checking.CheckFailure)
+                for part in key.PARTS.get(function, (None,))]
+    return [m for m in messages if m is not None]
 
 
 def test_corpus_is_complete():
-    names = [case["name"] for case in CASES]
-    assert len(names) == len(set(names)), "case names must be unique"
-    assert all(re.fullmatch(r"[a-z][a-zA-Z0-9_]*", name) for name in names)
-    assert CORPUS["FUNCTIONS"] == list(key.FUNCTIONS) and CORPUS["DEPENDS"] == {}
-    for function in key.FUNCTIONS:
-        wrong = [c for c in CASES if c["expect"] == "loses" and c["target"] == function]
-        assert len(wrong) >= 3, f"fewer than three typical mistakes for {function}"
-        assert all(list(c["cells"]) == [function] for c in wrong)
-    assert len([c for c in CASES if c["expect"] == "full"]) >= 5
-    assert set(MISTAKE) == {c["name"] for c in CASES if c["expect"] == "loses"}
+    check_corpus(CORPUS, key.FUNCTIONS, MISTAKE, name=r"[a-z][a-zA-Z0-9_]*")
     assert CASES[0]["expect"] == "loses" and CASES[0]["target"] == key.FUNCTIONS[0]
 
 

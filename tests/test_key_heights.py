@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 import pytest
-from notebook_under_test import load, namespace
+from notebook_under_test import check_corpus, failure, load, namespace
 
 CELLS, CORPUS = load("01-heights", "heights")
 
@@ -53,20 +53,13 @@ def notebook_namespace(replacements=None):
 
 def run_test_cell(test_id, ns):
     """Run one of the notebook's test cells; return None if it passes, else the message."""
-    try:
-        exec(CELLS[test_id], ns)
-    except AssertionError as failure:
-        return str(failure)
-    return None
+    return failure(lambda: exec(CELLS[test_id], ns))
 
 
 def key_failure(check, ns):
     """Return the message of the key's check (a function name or "descent"), or None."""
-    try:
-        key.check_descent(ns) if check == "descent" else key.check(check, ns)
-    except checking.CheckFailure as failure:
-        return str(failure)
-    return None
+    return failure(lambda: key.check_descent(ns) if check == "descent" else key.check(check, ns),
+                   checking.CheckFailure)
 
 
 def cells_of(function):
@@ -74,16 +67,7 @@ def cells_of(function):
 
 
 def test_corpus_is_complete():
-    names = [case["name"] for case in CASES]
-    assert len(names) == len(set(names)), "case names must be unique"
-    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", name) for name in names)
-    assert CORPUS["FUNCTIONS"] == list(key.FUNCTIONS) and CORPUS["DEPENDS"] == {}
-    for function in key.FUNCTIONS:
-        wrong = [c for c in CASES if c["expect"] == "loses" and c["target"] == function]
-        assert len(wrong) >= 3, f"fewer than three typical mistakes for {function}"
-        assert all(list(c["cells"]) == [function] for c in wrong)
-    assert len([c for c in CASES if c["expect"] == "full"]) >= 5
-    assert set(MISTAKE) == {c["name"] for c in CASES if c["expect"] == "loses"}
+    check_corpus(CORPUS, key.FUNCTIONS, MISTAKE)
 
 
 def test_every_test_cell_is_known():

@@ -12,7 +12,7 @@ import re
 
 import numpy as np
 import pytest
-from notebook_under_test import load, namespace
+from notebook_under_test import check_corpus, failure, load, namespace
 
 CELLS, CORPUS = load("04-planar", "planar")
 
@@ -76,35 +76,22 @@ def notebook_namespace(replacements=None):
 
 def run_test_cell(function, ns):
     """Run the notebook's test cell of `function`; return None if it passes, else the message."""
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            exec(CELLS["test_" + function], ns)
-    except AssertionError as failure:
-        return str(failure)
-    return None
+    return failure(lambda: quietly(exec, CELLS["test_" + function], ns))
 
 
 def key_failure(function, ns):
     """Return the message of key.check(function, ns), or None if it passes."""
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            key.check(function, ns)
-    except checking.CheckFailure as failure:
-        return str(failure)
-    return None
+    return failure(lambda: quietly(key.check, function, ns), checking.CheckFailure)
+
+
+def quietly(function, *args):
+    """Call `function` with what it prints thrown away."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        return function(*args)
 
 
 def test_corpus_is_complete():
-    names = [case["name"] for case in CASES]
-    assert len(names) == len(set(names)), "case names must be unique"
-    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", name) for name in names)
-    assert CORPUS["FUNCTIONS"] == list(key.FUNCTIONS) and CORPUS["DEPENDS"] == {}
-    for function in key.FUNCTIONS:
-        wrong = [c for c in CASES if c["expect"] == "loses" and c["target"] == function]
-        assert len(wrong) >= 3, f"fewer than three typical mistakes for {function}"
-        assert all(list(c["cells"]) == [function] for c in wrong)
-    assert len([c for c in CASES if c["expect"] == "full"]) >= 5
-    assert set(MISTAKE) == {c["name"] for c in CASES if c["expect"] == "loses"}
+    check_corpus(CORPUS, key.FUNCTIONS, MISTAKE)
 
 
 def test_reference_solutions_pass_key_and_test_cells():

@@ -97,6 +97,13 @@ def test_parallel_equals_serial_and_a_rerun_skips_unless_forced(submitted, seria
     assert results(out) == serial
 
 
+def test_kernels_started_without_the_sandbox_grade_the_same(submitted, serial, tmp_path):
+    """--sandbox off: no kernel factory, each kernel started anew; the grades are the same."""
+    out = tmp_path / "out"
+    grade(submitted, out, "--jobs", "2", "--sandbox", "off")
+    assert results(out) == serial
+
+
 def test_a_changed_submission_is_graded_again(submitted, serial, tmp_path):
     copy = tmp_path / "submitted"
     shutil.copytree(submitted, copy)
