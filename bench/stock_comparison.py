@@ -3,8 +3,8 @@
 Usage (from the project root, after `make test` has built .venv):
     .venv/bin/python bench/stock_comparison.py [--assignment 03-backprop] [--timeout 10]
 
-The cohort: a perfect student, the untouched release, and every broken and adversarial
-submission of course/hostile.py. Stock nbgrader 0.9.6 runs as an instructor would run it
+The cohort: a perfect student, the untouched release, and every broken, adversarial and forging
+submission of course/hostile/ (accidents, cheats, forgeries of every class of issue #14). Stock nbgrader 0.9.6 runs as an instructor would run it
 (`nbgrader generate_assignment` and `nbgrader autograde` in a throw-away course folder); ours
 is `python -m course grade`. Each case is judged by the same rule as the test suite
 (hostile.wrong_outcome, on scores only for stock, which has no status or message), and the
@@ -33,14 +33,15 @@ def cohort_of(assignment, port):
                                 what="a correct submission"),
                 hostile.Student("untouched", assignment, cohort.release_notebooks(assignment)[nb_name],
                                 "untouched", what="the release, untouched")]
-    students += hostile.broken(assignment, nb_name) + hostile.adversarial(assignment, nb_name, port)
+    students += (hostile.broken(assignment, nb_name) + hostile.adversarial(assignment, nb_name, port)
+                 + hostile.forgeries(assignment, nb_name))
     return nb_name, students
 
 
 def write(folder, nb_name, students):
     for s in students:
         cohort.write_submission(folder, s.name, s.assignment,
-                                {} if s.notebook is None else {nb_name: s.notebook}, s.extra_files)
+                                {} if s.notebook is None else {nb_name: s.notebook}, s.extra_files, s.links)
 
 
 def run(command, cwd, env):

@@ -56,13 +56,22 @@ def load_cases(assignment):
     return runpy.run_path(str(CORPUS / f"{assignment.split('-', 1)[-1]}.py"))
 
 
-def write_submission(folder, student, assignment, notebooks_by_name, extra_files=None):
+def write_submission(folder, student, assignment, notebooks_by_name, extra_files=None, links=None):
     """Lay out one submission as folder/<student>/<assignment>/: the release files plus the
-    given notebooks ({name: notebook}, or {name: text} for a file that is not a notebook)
-    and any extra files ({relative path: text})."""
+    given notebooks ({name: notebook}, or {name: text} for a file that is not a notebook),
+    any extra files ({relative path: text}) and symbolic links ({relative path: target}; "."
+    makes the assignment folder itself a link; a target "@ROOT/..." points into this
+    repository)."""
     target = Path(folder) / student / assignment
-    if target.exists():
+    links = {k: v.replace("@ROOT", str(ROOT)) for k, v in (links or {}).items()}
+    if target.is_symlink():
+        target.unlink()
+    elif target.exists():
         shutil.rmtree(target)
+    if "." in links:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(links["."])
+        return target
     shutil.copytree(RELEASE / assignment, target, ignore=shutil.ignore_patterns("*.ipynb", "__pycache__"))
     for name, nb in notebooks_by_name.items():
         path = target / f"{name}.ipynb"
@@ -71,4 +80,6 @@ def write_submission(folder, student, assignment, notebooks_by_name, extra_files
     for relative, text in (extra_files or {}).items():
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
         (target / relative).write_text(text)
+    for relative, link in links.items():
+        (target / relative).symlink_to(link)
     return target

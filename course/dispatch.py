@@ -1,16 +1,17 @@
-"""Run grading jobs: in this process, in local worker processes, or on a Dask cluster.
+"""Grader side: run grading jobs in this process, in local worker processes, or on a Dask cluster.
 
 Each runner takes Jobs (course/worker.py) and yields (job, Result) as they finish, keeping a
 bounded number in flight so that a cohort of thousands is never all in memory at once. A job
 that raises comes back as a failed record; it never stops the others. A local worker process
-that dies (killed, out of memory) breaks its pool: the jobs it took down are handed to a fresh
-pool, and a job that takes two pools down is recorded as failed.
+that dies (killed, out of memory) breaks its pool, and every job the pool had in flight with
+it. Those are graded again, each alone in a pool of its own, so that only the job that kills
+its worker when alone, twice, is recorded as failed: its classmates lose nothing.
 """
 import multiprocessing
 import os
 import shutil
 import tempfile
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 
 from . import worker
@@ -29,8 +30,9 @@ def serial(jobs):
         worker.close()
 
 
-def local(jobs, processes):
-    """Grade in `processes` worker processes (spawned: no forked copies of zmq or asyncio).
+def local(jobs, processes, grade=None):
+    """Grade in `processes` worker processes (spawned: no forked copies of zmq or asyncio);
+    `grade(job)` grades one job (default: worker.run, never raising).
 
     The workers' temporary folders (private courses, kernel folders) go in one folder of this
     run's, removed at the end even when a worker was killed and could not clean up."""
@@ -38,7 +40,7 @@ def local(jobs, processes):
     saved = os.environ.get("TMPDIR")
     os.environ["TMPDIR"] = scratch  # inherited by the workers this process spawns
     try:
-        yield from _local(jobs, processes)
+        yield from _local(jobs, processes, grade or _safely)
     finally:
         if saved is None:
             os.environ.pop("TMPDIR", None)
@@ -47,38 +49,52 @@ def local(jobs, processes):
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _local(jobs, processes):
-    jobs, retry, attempts = iter(jobs), [], {}
+def _local(jobs, processes, grade):
+    jobs = iter(jobs)
     while True:
-        context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(processes, mp_context=context)
-        pending, broken = {}, False
+        pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+        pending, suspects = {}, []
         try:
             while True:
-                while not broken and len(pending) < processes * IN_FLIGHT_PER_WORKER:
-                    job = retry.pop() if retry else next(jobs, None)
+                while not suspects and len(pending) < processes * IN_FLIGHT_PER_WORKER:
+                    job = next(jobs, None)
                     if job is None:
                         break
-                    pending[pool.submit(_safely, job)] = job
+                    pending[pool.submit(grade, job)] = job
                 if not pending:
-                    return
+                    break
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     job = pending.pop(future)
                     try:
-                        yield job, future.result()
+                        result = future.result()
                     except BrokenProcessPool:
-                        broken = True
-                        key = (job.assignment, job.student)
-                        attempts[key] = attempts.get(key, 0) + 1
-                        if attempts[key] >= POOL_ATTEMPTS:
-                            yield job, _failed(job, "its grading process died twice")
-                        else:
-                            retry.append(job)
-                if broken and not pending:
-                    break
+                        suspects.append(job)
+                        continue
+                    yield job, result
         finally:
-            pool.shutdown(wait=not broken, cancel_futures=True)
+            pool.shutdown(wait=not suspects, cancel_futures=True)
+        if not suspects:
+            return
+        yield from _each_alone(suspects, processes, grade)
+
+
+def _each_alone(suspects, processes, grade):
+    """Grade each job of a broken pool in a pool of its own, `processes` at a time."""
+    with ThreadPoolExecutor(processes) as threads:
+        futures = {threads.submit(_alone, job, grade): job for job in suspects}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
+def _alone(job, grade):
+    for _ in range(POOL_ATTEMPTS):
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            try:
+                return pool.submit(grade, job).result()
+            except BrokenProcessPool:
+                continue
+    return _failed(job, "its grading process died twice, with nothing else in it")
 
 
 def dask(jobs, address):

@@ -1,4 +1,5 @@
-"""Notebook execution that survives the submissions which stop stock nbgrader.
+"""Grader side: notebook execution that survives the submissions which stop stock nbgrader,
+and test-cell scores that only the grader decides.
 
 Stock nbgrader drops a whole notebook when a cell kills its kernel (`os._exit`, a crash) or
 keeps running after the timeout's interrupt (a loop that ignores SIGINT). `RobustExecute`
@@ -11,6 +12,13 @@ lose theirs. The hidden part of each test cell runs in the grader, not in the ke
 (course/judge.py); where bubblewrap works, kernels run in a sandbox, forked from a kernel
 factory that has numpy and matplotlib imported (course/sandbox.py). A cell's output is capped,
 and a warning on stderr does not fail a test.
+
+nbgrader scores a test cell from its outputs: the first error scores 0, and an `execute_result`
+before it is read as partial credit. The kernel writes those outputs, so before nbgrader reads
+a test cell, its outputs are settled here (`_settle`): no `execute_result` is left (what it
+showed is kept as text), so the only thing that decides the cell is whether it holds an
+error, and the grader's own checks add theirs. The kernel can cost its student points, never
+earn them: a cell passes only when the hidden checks, run in the grader, pass.
 """
 import json
 import os
@@ -31,6 +39,10 @@ from . import judge, notebooks, sandbox
 # The `ename` of the error output that marks a cell the grader had to abandon.
 TIMEOUT = "CellTimeoutError"
 KERNEL_DIED = "DeadKernelError"
+# The start of the note that replaces a cell's output past the cap.
+OUTPUT_CUT = "[the grader dropped the rest of this cell's output"
+# Attempts at forking a kernel: a factory may die between its check and the fork.
+FORK_ATTEMPTS = 2
 
 
 class RobustExecute(Execute):
@@ -46,10 +58,6 @@ class RobustExecute(Execute):
                       "'auto' (on where bubblewrap works).").tag(config=True)
     judge_hidden_tests = Bool(True, help="Run hidden tests in the grader, out of the kernel's "
                               "reach (course/judge.py), instead of in the kernel.").tag(config=True)
-    prewarm = Bool(True, help="In the sandbox, fork each notebook's kernel from a kernel "
-                   "factory with numpy and matplotlib already imported (course/zygote.py) "
-                   "instead of starting it anew. Each kernel still serves one notebook "
-                   "only.").tag(config=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -58,34 +66,44 @@ class RobustExecute(Execute):
                 raise RuntimeError("sandbox 'on', but bubblewrap (bwrap) does not work here")
             self.kernel_manager_class = sandbox.SandboxedKernelManager
 
+    @property
+    def sandboxed(self):
+        return self.kernel_manager_class is sandbox.SandboxedKernelManager
+
     async def async_start_new_kernel(self, **kwargs):
         # The kernel process's own output is start-up chatter, not the student's output (that
         # comes over the kernel protocol), so it is kept out of the grader's log.
         kwargs.setdefault("stdout", subprocess.DEVNULL)
         kwargs.setdefault("stderr", subprocess.DEVNULL)
-        if self.prewarm and self.kernel_manager_class is sandbox.SandboxedKernelManager:
-            try:
-                return await self._async_fork_kernel(kwargs)
-            except RuntimeError as error:  # no factory here: start the kernel the usual way
-                self.log.warning("Kernel factory unavailable (%s); starting a kernel anew", error)
+        self._start_kwargs = kwargs
+        if self.sandboxed:
+            return await self._async_fork_kernel(kwargs)
         return await super().async_start_new_kernel(**kwargs)
 
     start_new_kernel = run_sync(async_start_new_kernel)
 
     async def _async_fork_kernel(self, kwargs):
-        """Fork the notebook's kernel from this thread's kernel factory (course/zygote.py),
-        in a fresh copy of the notebook's folder inside the factory's sandbox."""
+        """Fork the notebook's kernel from this thread's kernel factory (course/sandbox.py),
+        in a fresh copy of the notebook's folder inside the factory's sandbox. The kernel
+        never sees the folder the grader works in. Without a factory that could be cleared
+        there is no kernel: RuntimeError, never a kernel started another way."""
         folder = kwargs.get("cwd") or self.resources.get("metadata", {}).get("path") or os.getcwd()
-        km = self.kernel_manager_class(kernel_name=self.kernel_name, config=self.config)
-        zygote = sandbox.zygote_for(km, km.scratch or None)
-        zygote.fresh()
-        km.fork_from(zygote)
-        slot = zygote.folder("notebook-")
-        shutil.copytree(folder, slot, dirs_exist_ok=True)
         arguments = list(self.extra_arguments)
         if self.ipython_hist_file and not any(a.startswith("--HistoryManager.hist_file") for a in arguments):
             arguments.append(f"--HistoryManager.hist_file={self.ipython_hist_file}")
-        await ensure_async(km.start_kernel(extra_arguments=arguments, **dict(kwargs, cwd=str(slot))))
+        for attempt in range(FORK_ATTEMPTS):
+            km = self.kernel_manager_class(kernel_name=self.kernel_name, config=self.config)
+            zygote = sandbox.zygote_for(km, km.scratch or None)
+            km.fork_from(zygote)
+            slot = zygote.folder("notebook-")
+            shutil.copytree(folder, slot, dirs_exist_ok=True, symlinks=True)
+            try:
+                await ensure_async(km.start_kernel(extra_arguments=arguments, **dict(kwargs, cwd=str(slot))))
+                break
+            except RuntimeError:
+                if attempt + 1 == FORK_ATTEMPTS:
+                    raise
+                self.log.warning("The kernel factory failed; starting a new one")
         self.km, self._slot = km, slot
 
     async def async_start_new_kernel_client(self):
@@ -94,7 +112,7 @@ class RobustExecute(Execute):
         jupyter_client waits up to 0.2 s for a message on IOPub after each kernel_info reply;
         the first usually goes missing (ZeroMQ's subscriber connects late), so every kernel
         cost a quarter of a second. Here the same handshake polls in 20 ms steps."""
-        self.kc = self.km.client()
+        self.kc = self.km.client(context=judge.capped_context())
         await ensure_async(self.kc.start_channels())
         try:
             await self._async_wait_until_connected()
@@ -145,15 +163,26 @@ class RobustExecute(Execute):
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code" or not cell.source.strip():
             return cell, resources
+        test = notebooks.is_test(cell)
         source, hidden = cell.source, ""
-        if self.judge_hidden_tests and notebooks.is_test(cell):
+        if self.judge_hidden_tests and test:
             source, hidden = judge.split_hidden(cell.source)
+        try:
+            self._run(cell, index, source, hidden)
+        finally:
+            if test:
+                _settle(cell)
+        return cell, resources
+
+    def _run(self, cell, index, source, hidden):
+        """Run the cell's code in the kernel and, for a test cell that raised nothing there,
+        its hidden checks in the grader; restart the kernel where it cannot go on."""
         self._interrupted = False
         try:
             self._execute(cell, index, source)
             if self._interrupted:
                 self._mark_interrupted(cell)
-                return cell, resources
+                return
             if notebooks.is_test(cell):
                 _warnings_are_not_failures(cell)
             if hidden.strip() and not _failed(cell):
@@ -170,7 +199,6 @@ class RobustExecute(Execute):
                 self._restart_and_replay()
             else:
                 self._ran_ok.append(source)
-        return cell, resources
 
     def output(self, outs, msg, display_id, cell_index):
         size = len(json.dumps(msg.get("content", {})))
@@ -179,8 +207,7 @@ class RobustExecute(Execute):
             return super().output(outs, msg, display_id, cell_index)
         if self._output_bytes - size <= self.max_output_bytes:  # the first output dropped
             note = NotebookNode(output_type="stream", name="stdout",
-                                text=f"\n[the grader dropped the rest of this cell's output: "
-                                     f"more than {self.max_output_bytes // 1000} kB]\n")
+                                text=f"\n{OUTPUT_CUT}: more than {self.max_output_bytes // 1000} kB]\n")
             outs.append(note)
         return None
 
@@ -240,8 +267,16 @@ class RobustExecute(Execute):
 
     async def _async_restart_and_replay(self):
         """Start a fresh kernel and re-run, without recording outputs, the cells that ran."""
-        await ensure_async(self.km.restart_kernel(now=True))
-        await ensure_async(self.kc.stop_channels())
+        if self.sandboxed:  # a new fork, in a new copy of the folder (the factory may be new)
+            try:
+                await ensure_async(self.km.shutdown_kernel(now=True))
+            except RuntimeError:  # its factory is gone, and the kernel with it
+                pass
+            await self._async_cleanup_kernel()
+            await self._async_fork_kernel(self._start_kwargs)
+        else:
+            await ensure_async(self.km.restart_kernel(now=True))
+            await ensure_async(self.kc.stop_channels())
         await self.async_start_new_kernel_client()
         self._link.installed = False
         for source in list(self._ran_ok):
@@ -263,6 +298,22 @@ class RobustExecute(Execute):
             if reply["parent_header"].get("msg_id") == msg_id:
                 return True
         return False
+
+
+def _settle(cell):
+    """Leave in a test cell only outputs that cannot earn it points: every `execute_result`
+    (which nbgrader would read as a score) becomes the text it showed. Whether the cell passes
+    then rests on one thing: whether an error is among its outputs. The kernel's errors can
+    only cost its student; the grader's (hidden checks, time limits, a dead kernel) decide."""
+    settled = []
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "execute_result":
+            text = output.get("data", {}).get("text/plain", "")
+            if not isinstance(text, str):
+                text = "".join(map(str, text))
+            output = NotebookNode(output_type="stream", name="stdout", text=text[:10_000] + "\n")
+        settled.append(output)
+    cell.outputs = settled
 
 
 def _failed(cell):

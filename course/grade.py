@@ -1,4 +1,4 @@
-"""Grade a folder of submissions through nbgrader's autograde, whatever state they are in.
+"""Grader side: grade a folder of submissions through nbgrader's autograde, whatever their state.
 
 Layout read: SUBMITTED/<student>/<assignment>/<notebook>.ipynb. Every student gets a row per
 assignment in submissions.csv and a row per test cell in grades.csv, also when the notebook is
@@ -26,7 +26,7 @@ from .progress import Progress
 from .release import assignments as course_assignments
 from .sandbox import available as sandbox_works, remove_empty_groups
 from .submission import number
-from .worker import Job, files_of, write_files
+from .worker import Job, files_of, links_in, write_files
 
 GRADES_COLUMNS = ["student", "assignment", "notebook", "grade_id", "points", "max_points"]
 SUBMISSIONS_COLUMNS = ["student", "assignment", "status", "score", "max_score", "message"]
@@ -110,8 +110,11 @@ def _unfinished(book, db_url, ledger, names, students, submitted, master_files, 
     for name in names:
         for student in students:
             folder = submitted / student / name
-            job = Job(name, student, files_of(folder), folder.is_dir(), master_files[name], **settings)
-            mark = fingerprint(name, job.files, job.masters, dict(settings, present=job.present))
+            links = ["."] if (submitted / student).is_symlink() else links_in(folder)
+            present = folder.is_dir() and "." not in links
+            job = Job(name, student, files_of(folder) if present else {}, present, master_files[name],
+                      links=links, **settings)
+            mark = fingerprint(name, job.files, job.masters, dict(settings, present=present, links=links))
             record = None if force else ledger.finished(name, student, mark)
             if record and (record.status != "graded" or
                            gradebook.scores(db_url, name, student, book) == record.scores):
@@ -125,7 +128,7 @@ def _unfinished(book, db_url, ledger, names, students, submitted, master_files, 
 def _loaded(todo, submitted):
     """The jobs, each with its submission's files read just before it is handed out."""
     for job, _ in todo:
-        job.files = files_of(submitted / job.student / job.assignment)
+        job.files = files_of(submitted / job.student / job.assignment) if job.present else {}
         yield job
 
 

@@ -1,4 +1,4 @@
-"""Hidden tests that a submission cannot tamper with: they run in the grader, not the kernel.
+"""Grader side: hidden tests that a submission cannot tamper with, run in the grader, not the kernel.
 
 Inside the kernel a student's code can rebind anything: numpy, builtins, the checking library,
 IPython itself. So when grading, the hidden region of a test cell is not sent to the kernel.
@@ -8,7 +8,7 @@ notebook function runs it in the kernel on the given arguments and brings the re
 (course/wire.py). The comparison with the reference, and every check, happens here, out of the
 student's reach; the kernel only ever computes what the student's functions return.
 
-Each access is one request to wire.py's `serve`, which the grader installs in the kernel once
+Each access is one request to wire_server's `serve` (course/inside/wire_server.py), which the grader installs in the kernel once
 (and again after a restart) together with a Jupyter comm target. A request is a `comm_msg` on
 the shell channel; the answer comes back on IOPub as a `comm_msg` whose parent is the request.
 A comm message skips IPython's run_cell machinery (transforming and compiling a cell, its
@@ -20,10 +20,21 @@ calls the reference forward pass) stays in the grader too: the kernel gets a stu
 grader to run it, through the kernel's stdin channel, while the request waits.
 Whatever the student's code rebinds in the kernel, every wait has the cell's time limit, and a
 kernel that dies is noticed: the grader never hangs.
+
+What a hidden test plants lives as long as the test: when it ends, the names it set in the
+notebook are put back, and the grader forgets the functions it lent the kernel, so a stub the
+kernel kept answers nothing but an error. What the kernel sends is capped: a message past
+wire.MAX_MESSAGE_BYTES drops the connection (zmq's own limit, before any byte is decoded),
+an answer past wire's limits is an error, and the hidden test and every callback it serves
+run under a memory budget (GRADER_MEMORY), so a reference fed arrays that make it allocate
+gigabytes fails that test with a MemoryError instead of taking the grader down.
 """
 import builtins
+import contextlib
+import functools
 import json
 import re
+import resource
 import time
 import uuid
 from collections.abc import MutableMapping
@@ -35,10 +46,13 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import ensure_async, run_sync
 
 from . import wire
+from .inside import wire_server
 
+# Memory the hidden tests of one cell may take in the grader, on top of what it holds before.
+GRADER_MEMORY = 2 * 1024 ** 3
 HIDDEN = re.compile(r"^[ \t]*#+ *BEGIN HIDDEN TESTS.*?^[ \t]*#+ *END HIDDEN TESTS[^\n]*\n?", re.M | re.S)
-TARGET = "course.grader"  # the comm target that wire.listen registers in the kernel
-# Run once per kernel: wire.py, in a namespace of its own so that the notebook's names stay
+TARGET = "course.grader"  # the comm target that wire_server.listen registers in the kernel
+# Run once per kernel: wire_server.py, in a namespace of its own so that the notebook's names stay
 # the student's, listening on TARGET.
 INSTALL = """\
 def __grader_install(source, target):
@@ -91,9 +105,21 @@ class KernelLink:
     def encode(self, value):
         return wire.encode(value, self._keep)
 
+    def end_of_test(self):
+        """Put back the notebook's names that the test changed, and forget every grader-side
+        object lent to the kernel: a stub it kept now gets an error, never the reference."""
+        self.local.clear()
+        if self.installed:
+            try:
+                self.request({"op": "restore"})
+            except (CellTimeoutError, DeadKernelError):
+                raise
+            except Exception:  # a kernel that refuses: its stubs are dead all the same
+                pass
+
     def _install(self):
-        """Run wire.py in the kernel, listening on TARGET, and open a new comm to it."""
-        code = INSTALL.format(source=Path(wire.__file__).read_text(), target=TARGET)
+        """Run wire_server.py in the kernel, listening on TARGET, and open a new comm to it."""
+        code = INSTALL.format(source=Path(wire_server.__file__).read_text(), target=TARGET)
         reply = self._run(lambda kc: kc.execute(code, silent=True, store_history=False), "shell",
                           lambda msg: True)
         if reply["content"].get("status") != "ok":
@@ -165,7 +191,12 @@ class KernelLink:
     def _callback(self, prompt):
         """Run a grader-side function that the kernel called; return the JSON answer."""
         try:
+            if len(prompt) > wire.MAX_MESSAGE_BYTES:
+                raise wire.AnswerTooLarge("the callback's arguments are too large")
             request = json.loads(prompt)
+            if request.get("ref") not in self.local:
+                raise LookupError("a function the hidden tests lent this notebook was called "
+                                  "after its test ended")
             function = self.local[request["ref"]]
             args = wire.decode(request["args"], self._resolve)
             kwargs = wire.decode(request["kwargs"], self._resolve)
@@ -264,12 +295,50 @@ class _HiddenScope(dict):
 
 
 def run_hidden(code, link, label):
-    """Execute a test cell's hidden code in this process against the kernel behind `link`.
+    """Execute a test cell's hidden code in this process against the kernel behind `link`,
+    within GRADER_MEMORY; afterwards the notebook's names are as the test found them.
 
-    Raises whatever the checks raise (CheckFailure with its teaching message), and
-    CellTimeoutError or DeadKernelError when the student's code does not answer.
+    Raises whatever the checks raise (CheckFailure with its teaching message), MemoryError
+    past the budget, and CellTimeoutError or DeadKernelError when the student's code does not
+    answer.
     """
     notebook = Notebook(link)
     scope_builtins = dict(vars(builtins), globals=lambda: notebook)
     own = {"__builtins__": scope_builtins, "__name__": "__hidden_tests__"}
-    exec(compile(code, f"<hidden tests of {label}>", "exec"), own, _HiddenScope(notebook, own))
+    try:
+        with memory_budget(GRADER_MEMORY):
+            exec(compile(code, f"<hidden tests of {label}>", "exec"), own, _HiddenScope(notebook, own))
+    finally:
+        link.end_of_test()
+
+
+@contextlib.contextmanager
+def memory_budget(extra):
+    """Let this process grow by at most `extra` bytes of address space meanwhile (RLIMIT_AS;
+    an allocation past it raises MemoryError). Nothing else grades in this process then: a
+    worker grades one submission at a time."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = _address_space() + extra
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft != resource.RLIM_INFINITY:
+        limit = min(limit, soft)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _address_space():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()
+
+
+@functools.lru_cache(maxsize=None)
+def capped_context():
+    """The zmq context of this process's kernel clients: every socket it makes disconnects a
+    peer that sends a message past wire.MAX_MESSAGE_BYTES, before the grader reads a byte."""
+    context = zmq.asyncio.Context()
+    context.setsockopt(zmq.MAXMSGSIZE, wire.MAX_MESSAGE_BYTES)
+    return context

@@ -34,7 +34,8 @@ def _grader_code(assignment):
     a new key means a new grade (another assignment's key does not)."""
     package = ROOT / "course"
     key = package / "keys" / f"{assignment.split('-', 1)[-1]}.py"
-    paths = sorted(package.glob("*.py")) + [package / "keys" / "__init__.py"] + [key] * key.exists()
+    paths = (sorted(package.glob("*.py")) + sorted(package.glob("inside/*.py"))
+             + [package / "keys" / "__init__.py"] + [key] * key.exists())
     return {p.relative_to(package).as_posix(): p.read_bytes() for p in paths}
 
 

@@ -79,8 +79,10 @@ def _feedback_without_hidden_tests():
     from nbgrader.converters import GenerateFeedback
     from nbgrader.preprocessors import ClearHiddenTests
     from .redact import RedactTestTracebacks
+    from .sanitise import SanitiseFeedback
+    # SanitiseFeedback last: it cleans what every step before it has left, grades included.
     return list(GenerateFeedback.class_traits()["preprocessors"].default()) + [
-        ClearHiddenTests, RedactTestTracebacks]
+        ClearHiddenTests, RedactTestTracebacks, SanitiseFeedback]
 
 
 def _read_alembic_head_in_process():

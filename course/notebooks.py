@@ -78,6 +78,11 @@ def tested_functions(notebooks_by_name):
             for name, nb in notebooks_by_name.items() for c in nb.cells if is_test(c)}
 
 
+def copy_metadata(meta):
+    """A copy of a cell's nbgrader metadata, to give another cell."""
+    return nbformat.from_dict(json.loads(json.dumps(meta)))
+
+
 def cells_by_grade_id(nb):
     return {grade_id(c): c for c in nb.cells if grade_id(c)}
 

@@ -1,8 +1,10 @@
-"""One submission: its record, and what is checked before and after nbgrader grades it.
+"""Grader side: one submission's record, and what is checked before and after nbgrader grades it.
 
 Before: the notebook is there (or renamed), a valid notebook, with unique cell ids and
-grade_ids, its test cells untouched (each change is named), and no files but its own. After:
-the cells that timed out, killed the kernel or failed are named in the message.
+grade_ids, the nbgrader metadata of every cell as the assignment has it (a test cell re-marked
+as an answer, a cell claiming points of its own: each put right and named), its test cells
+untouched and in place (each change is named), and no files but its own. After: the cells
+that timed out, killed the kernel, failed or had their output cut are named in the message.
 """
 import re
 from dataclasses import dataclass, field
@@ -11,7 +13,7 @@ import nbformat
 from nbformat.v4.nbbase import random_cell_id
 
 from . import notebooks
-from .execute import KERNEL_DIED, TIMEOUT
+from .execute import KERNEL_DIED, OUTPUT_CUT, TIMEOUT
 
 
 @dataclass
@@ -69,7 +71,8 @@ def prepare(work, masters, record, known=()):
                                    f"({type(error).__name__}: {last_line(str(error))}): scored 0")
             path.unlink()
             continue
-        record.problems += _deduplicate_grade_ids(nb) + _tampering(nb, master)
+        record.problems += (_deduplicate_grade_ids(nb) + _restore_metadata(nb, master)
+                            + _tampering(nb, master))
         notebooks.write(nb, path)  # canonical nbformat 4, whatever version was submitted
         ready.append(nb_name)
     extras = _remove_extra_files(work, {f"{m}.ipynb" for m in masters}, set(known))
@@ -118,6 +121,47 @@ def _tampering(nb, master):
         if where is not None and nb.cells.index(mine[gid]) < where:
             problems.append(f"test cell {gid} was moved above the cell defining {tested}: "
                             f"it runs before {tested} exists")
+        later = _moved_below(gid, nb, master)
+        if later:
+            problems.append(f"test cell {gid} was moved below {', '.join(later)}: it runs after "
+                            "cells it should run before")
+    return problems
+
+
+def _moved_below(gid, nb, master):
+    """The graded cells that come after test cell `gid` in the assignment but before it in
+    the submission."""
+    def order(notebook):
+        return [notebooks.grade_id(c) for c in notebook.cells if notebooks.grade_id(c)]
+    theirs, mine = order(master), order(nb)
+    after = set(theirs[theirs.index(gid) + 1:])
+    return [g for g in mine[:mine.index(gid)] if g in after]
+
+
+def _restore_metadata(nb, master):
+    """Give every cell that carries one of the assignment's grade_ids the assignment's nbgrader
+    metadata for it, and take nbgrader metadata off cells whose grade_id the assignment does
+    not have: nbgrader would otherwise fail the whole notebook ("Inconsistent checksums"), or
+    grade a cell the student marked as a test of their own."""
+    theirs, problems = notebooks.cells_by_grade_id(master), []
+    for cell in nb.cells:
+        gid = notebooks.grade_id(cell)
+        meta = cell.get("metadata", {})
+        if "nbgrader" not in meta:
+            continue
+        if gid not in theirs:
+            del meta["nbgrader"]
+            problems.append(f"a cell marked as nbgrader cell {gid or '(no id)'}, which the "
+                            "assignment does not have: graded as a plain cell")
+            continue
+        expected = notebooks.nbgrader(theirs[gid])
+        if dict(meta["nbgrader"]) != dict(expected):
+            changed = sorted(k for k in set(meta["nbgrader"]) | set(expected)
+                             if meta["nbgrader"].get(k) != expected.get(k) and k != "checksum")
+            meta["nbgrader"] = notebooks.copy_metadata(expected)
+            if changed:
+                problems.append(f"cell {gid}'s nbgrader settings were changed ({', '.join(changed)}): "
+                                "restored")
     return problems
 
 
@@ -147,7 +191,11 @@ def execution_problems(nb):
     """Name the cells that timed out, killed the kernel, raised while defining code, or failed."""
     problems = []
     for cell in nb.cells:
-        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        outputs = cell.get("outputs", [])
+        if any(o.get("output_type") == "stream" and OUTPUT_CUT in str(o.get("text", ""))
+               for o in outputs):
+            problems.append(f"{notebooks.label(cell)}: its output was cut at the grader's limit")
+        errors = [o for o in outputs if o.get("output_type") == "error"]
         if not errors:
             continue
         error, where = errors[-1], notebooks.label(cell)

@@ -1,154 +1,69 @@
-"""The data format between the grader and a student's kernel, and the kernel's end of it.
+"""Grader side: reading what a kernel answers, as hostile data with limits.
 
-Hidden tests run in the grader's own process (see course/judge.py); they reach the notebook
-only through requests that this module's `serve` answers inside the kernel. Values cross as
-JSON: numbers, strings, lists, tuples, dicts and numpy arrays (as base64 bytes with dtype and
-shape) travel as data; anything else (functions, classes, instances) stays where it lives and
-travels as a numbered reference. Nothing is ever unpickled or evaluated on the grader's side,
-so a submission can change what its functions return, never how they are judged.
-
-This file is sent to the kernel as source text, so it imports only the standard library and
-numpy, and defines nothing at import time but functions; `listen` then connects `serve` to the
-grader through a Jupyter comm.
+The format is wire_server's (course/inside/wire_server.py, the kernel's end): JSON, with numpy
+arrays as base64 bytes and objects as numbered references. Here the grader encodes what it
+sends with the same `encode`, and decodes what comes back with limits of its own, checked
+before anything is built: nesting depth, the number of items, and for arrays a numeric dtype
+whose size matches the bytes sent. (The size of a whole answer is capped earlier, by the
+sockets: see `MAX_MESSAGE_BYTES`.) An answer over a limit is an error of the test that asked
+for it, never memory or time taken from the grader.
 """
 import base64
-import builtins
-import json
 
 import numpy as np
 
+from .inside.wire_server import encode, error_type  # noqa: F401 (the grader sends the same format)
 
-def encode(value, keep):
-    """Return a JSON-ready form of `value`; `keep(obj)` returns the form of an object that
-    does not travel as data: {"ref": number, ...}."""
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        value = float(value)
-        return value if np.isfinite(value) else {"float": repr(value)}
-    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
-        data = np.require(value, requirements="C")  # keeps 0-d arrays 0-d
-        return {"array": base64.b64encode(data.tobytes()).decode(), "dtype": data.dtype.str,
-                "shape": list(data.shape)}
-    if isinstance(value, (list, tuple)):
-        items = [encode(item, keep) for item in value]
-        return {"tuple": items} if isinstance(value, tuple) else items
-    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-        return {"dict": [[k, encode(v, keep)] for k, v in value.items()]}
-    return keep(value)
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # one message from a kernel (zmq disconnects past it)
+MAX_DEPTH = 32
+MAX_ITEMS = 1_000_000  # list items, dict entries and array elements, over one answer
+
+
+class AnswerTooLarge(ValueError):
+    """An answer from the kernel over the grader's limits."""
 
 
 def decode(form, resolve):
-    """Return the value `form` stands for; `resolve(number, form)` turns a reference into one."""
-    if isinstance(form, list):
-        return [decode(item, resolve) for item in form]
-    if not isinstance(form, dict):
-        return form
-    if "array" in form:
-        data = base64.b64decode(form["array"])
-        return np.frombuffer(data, dtype=np.dtype(form["dtype"])).reshape(form["shape"]).copy()
-    if "float" in form:
-        return float(form["float"])
-    if "tuple" in form:
-        return tuple(decode(item, resolve) for item in form["tuple"])
-    if "dict" in form:
-        return {k: decode(v, resolve) for k, v in form["dict"]}
-    return resolve(form["ref"], form)
+    """Return the value `form` stands for; `resolve(number, form)` turns a reference into one.
+    Raises AnswerTooLarge past MAX_DEPTH or MAX_ITEMS, ValueError for a malformed array."""
+    budget = [MAX_ITEMS]
+
+    def spend(count):
+        budget[0] -= count
+        if budget[0] < 0:
+            raise AnswerTooLarge(f"the answer holds more than {MAX_ITEMS:,} values")
+
+    def build(form, depth):
+        if depth > MAX_DEPTH:
+            raise AnswerTooLarge(f"the answer is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(form, list):
+            spend(len(form))
+            return [build(item, depth + 1) for item in form]
+        if not isinstance(form, dict):
+            return form
+        if "array" in form:
+            return _array(form, spend)
+        if "float" in form:
+            return float(str(form["float"])[:40])
+        if "tuple" in form:
+            spend(len(form["tuple"]))
+            return tuple(build(item, depth + 1) for item in form["tuple"])
+        if "dict" in form:
+            spend(len(form["dict"]))
+            return {str(k): build(v, depth + 1) for k, v in form["dict"]}
+        return resolve(int(form["ref"]), form)
+
+    return build(form, 0)
 
 
-def error_type(name):
-    """The builtin exception class called `name`, or a new one with that name. Never one that
-    is not an Exception (SystemExit, KeyboardInterrupt): a submission that raises those must
-    fail its test, not stop the grader."""
-    found = getattr(builtins, str(name), None)
-    if isinstance(found, type) and issubclass(found, Exception):
-        return found
-    return type(str(name), (Exception,), {})
-
-
-def serve(namespace, ask=input):
-    """Return the kernel-side request handler over the notebook's `namespace`.
-
-    A request is JSON: {"op": "get"|"set"|"update"|"del"|"names"|"call"|"getattr"|"setattr", ...}; the answer is JSON:
-    {"value": form} or {"error": [name, message]}. A request may name grader-side callables
-    (references with "remote": true); calling one sends the grader a JSON callback request
-    through `ask(text)`, which returns the grader's JSON answer (in the kernel: `listen`'s).
-    """
-    objects = {}
-
-    def keep(obj):
-        objects[id(obj)] = obj
-        return {"ref": id(obj), "type": type(obj).__name__}
-
-    def grader_function(number, form):
-        def call_grader(*args, **kwargs):
-            request = {"op": "callback", "ref": number,
-                       "args": encode(list(args), keep), "kwargs": encode(kwargs, keep)}
-            answer = json.loads(ask(json.dumps(request)))
-            if "error" in answer:
-                raise error_type(answer["error"][0])(answer["error"][1])
-            return decode(answer["value"], resolve)
-        call_grader.__name__ = form.get("name", "reference")
-        return call_grader
-
-    def resolve(number, form):
-        return grader_function(number, form) if form.get("remote") else objects[number]
-
-    def target(request):
-        return decode(request["target"], resolve) if "target" in request else None
-
-    def handle(text):
-        try:
-            request = json.loads(text)
-            op = request["op"]
-            if op == "get":
-                value = namespace[request["name"]]
-            elif op == "set":
-                namespace[request["name"]] = value = decode(request["value"], resolve)
-            elif op == "update":
-                namespace.update(decode(request["values"], resolve))
-                value = None
-            elif op == "del":
-                value = namespace.pop(request["name"])
-            elif op == "names":
-                value = [name for name in namespace if not name.startswith("_")]
-            elif op == "call":
-                function = target(request)
-                value = function(*decode(request["args"], resolve), **decode(request["kwargs"], resolve))
-            elif op == "getattr":
-                value = getattr(target(request), request["name"])
-            elif op == "setattr":
-                value = decode(request["value"], resolve)
-                setattr(target(request), request["name"], value)
-            else:
-                raise ValueError(f"unknown request {op!r}")
-            return json.dumps({"value": encode(value, keep)})
-        except BaseException as error:  # the grader reports it; the kernel must keep serving
-            return json.dumps({"error": [type(error).__name__, str(error)]})
-
-    return handle
-
-
-def listen(kernel, namespace, target_name):
-    """Register the comm target `target_name` in the ipykernel `kernel`: each message on a comm
-    opened to it, {"request": JSON text}, is answered by `serve` with {"answer": JSON text}.
-
-    A comm message skips IPython's cell machinery, most of what an execute_request costs.
-    Outside an execute_request ipykernel's `input()` does not reach the grader, so callbacks
-    go through the kernel's own stdin request, tagged with the comm message as their parent.
-    """
-    def ask(prompt):
-        return kernel._input_request(prompt, kernel._parent_ident["shell"], kernel.get_parent("shell"))
-    handle = serve(namespace, ask)
-
-    def opened(comm, _):
-        def answer(msg):
-            try:
-                text = handle(msg["content"]["data"]["request"])
-            except BaseException:  # an error whose own message fails: still answer at once
-                text = json.dumps({"error": ["RuntimeError", "the request failed in the kernel"]})
-            comm.send({"answer": text})
-        comm.on_msg(answer)
-    kernel.comm_manager.register_target(target_name, opened)
+def _array(form, spend):
+    dtype = np.dtype(str(form["dtype"]))
+    shape = tuple(int(n) for n in form["shape"])
+    if dtype.kind not in "biuf" or dtype.itemsize > 16 or len(shape) > MAX_DEPTH or min(shape, default=0) < 0:
+        raise ValueError(f"the answer holds an array of a kind the grader does not read ({dtype}, {shape})")
+    count = int(np.prod(shape, dtype=object))
+    spend(count)
+    data = base64.b64decode(form["array"], validate=True)
+    if len(data) != count * dtype.itemsize:
+        raise ValueError("the answer holds an array whose bytes do not match its shape")
+    return np.frombuffer(data, dtype=dtype).reshape(shape).copy()

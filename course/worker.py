@@ -1,5 +1,5 @@
-"""Grade one submission in a private nbgrader course: in this process, a local worker or a Dask
-worker on another machine, with no disk shared with the coordinator.
+"""Grader side: grade one submission in a private nbgrader course, in this process, a local
+worker or a Dask worker on another machine, with no disk shared with the coordinator.
 
 A `Job` carries everything grading needs: the submission's files and the assignment's master
 files (its source folder). Each worker process keeps one private course in a temporary folder,
@@ -11,6 +11,7 @@ import atexit
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ class Job:
     masters: dict  # {relative path: bytes} of source/<assignment>/
     timeout: int = None
     sandbox: str = "auto"
+    links: list = field(default_factory=list)  # symbolic links in the folder, never followed
 
 
 @dataclass
@@ -41,22 +43,55 @@ class Result:
     entries: dict = None  # gradebook.entries() of the submission, None when not graded
 
 
+SKIPPED = ("__pycache__", ".ipynb_checkpoints")
+
+
 def files_of(folder):
-    """{relative path: bytes} of every file under `folder` (caches left out)."""
+    """{relative path: bytes} of every regular file under `folder` (caches left out). Symbolic
+    links are never followed, the folder's own included: a link to the instructor's notebook
+    or a classmate's is no file of this submission (see links_in)."""
     folder = Path(folder)
-    if not folder.is_dir():
+    if folder.is_symlink() or not folder.is_dir():
         return {}
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts}
+    files = {}
+    for top, folders, names in os.walk(folder):
+        folders[:] = sorted(n for n in folders if n not in SKIPPED and not os.path.islink(os.path.join(top, n)))
+        for name in sorted(names):
+            path = os.path.join(top, name)
+            try:
+                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            except OSError:  # a link, or gone
+                continue
+            with os.fdopen(fd, "rb") as handle:
+                if stat.S_ISREG(os.fstat(fd).st_mode):
+                    files[Path(path).relative_to(folder).as_posix()] = handle.read()
+    return dict(sorted(files.items()))
+
+
+def links_in(folder):
+    """The relative paths of the symbolic links under `folder` ("." when it is one itself)."""
+    folder = Path(folder)
+    if folder.is_symlink():
+        return ["."]
+    if not folder.is_dir():
+        return []
+    found = []
+    for top, folders, names in os.walk(folder):
+        found += [Path(top, n).relative_to(folder).as_posix() for n in folders + names
+                  if os.path.islink(os.path.join(top, n))]
+        folders[:] = [n for n in folders if n not in SKIPPED]
+    return sorted(found)
 
 
 def write_files(folder, files):
-    """Make `folder` hold exactly `files`."""
+    """Make `folder` hold exactly `files` (relative paths that stay inside it)."""
     folder = Path(folder)
-    if folder.exists():
-        shutil.rmtree(folder)
+    if folder.exists() or folder.is_symlink():
+        shutil.rmtree(folder) if folder.is_dir() and not folder.is_symlink() else folder.unlink()
     folder.mkdir(parents=True)
     for relative, data in files.items():
+        if Path(relative).is_absolute() or ".." in Path(relative).parts:
+            raise ValueError(f"a file outside its folder: {relative!r}")
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
@@ -116,7 +151,7 @@ def run(job):
         write_files(work, job.files)
     try:
         record = grade_one(course.api, course.folder, work, job.student, job.assignment, masters,
-                           known=set(job.masters))
+                           known=set(job.masters), links=job.links)
         result = Result(record, files_of(graded), files_of(feedback))
         if record.status == "graded":
             result.entries = gradebook.entries(course.api.coursedir.db_url, job.assignment, job.student)
@@ -126,9 +161,13 @@ def run(job):
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def grade_one(api, root, work, student, name, masters, known=()):
+def grade_one(api, root, work, student, name, masters, known=(), links=()):
     """Prepare, autograde and read back one submission (a scratch copy of it, in `work`)."""
     record = Submission(student, name)
+    if "." in links:
+        record.problems.append("the submission folder is a symbolic link: not followed")
+    elif links:
+        record.problems.append("ignored symbolic links (never followed): " + ", ".join(links))
     ready = prepare(work, masters, record, known)
     if not ready:
         record.status = "missing" if record.status == "graded" else record.status

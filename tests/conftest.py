@@ -55,6 +55,7 @@ def cohort_students(port=0):
             if assignment == ADVERSARIAL:  # one assignment is enough to test the grader itself
                 students += [(nb_name, s) for s in hostile.broken(assignment, nb_name)]
                 students += [(nb_name, s) for s in hostile.adversarial(assignment, nb_name, port)]
+            students += [(nb_name, s) for s in hostile.forgeries(assignment, nb_name)]
         students += corpus_students(assignment)
         students.append((None, hostile.Student("absent", assignment, None, "zero", status="missing",
                                                message="no submission folder")))
@@ -74,7 +75,7 @@ def build_cohort(folder=None, port=0):
             continue
         notebooks_by_name = {} if student.notebook is None else {nb_name: student.notebook}
         cohort.write_submission(folder, student.name, student.assignment, notebooks_by_name,
-                                student.extra_files)
+                                student.extra_files, student.links)
     return students
 
 

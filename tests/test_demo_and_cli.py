@@ -55,8 +55,9 @@ def test_grading_wrote_reports_that_agree_with_the_csvs(graded):
         assert named, f"no common mistakes reported for {assignment}"
         for m in named:
             if "#" not in m["mistake"]:  # a diagnosis, quoted as is in the students' messages
+                # (whose each line may be cut short)
                 having = [row for (s, a), row in graded.submissions.items()
-                          if a == assignment and m["mistake"] in row["message"]]
+                          if a == assignment and m["mistake"][:60] in row["message"]]
                 assert len(having) >= int(m["submissions"]) > 0, m
 
 

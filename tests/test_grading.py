@@ -39,6 +39,51 @@ def test_abuse_leaves_nothing_outside_its_folder(graded):
     assert not (graded.out.parent / "pwned.txt").exists()
 
 
+def test_nothing_a_kernel_planted_reaches_the_course_folders(graded):
+    """Kernels wrote links to the answer key, the instructor's notebook and the gradebook into
+    their folders, and killed their kernel factory: the course's folders hold no link, and
+    feedback holds only pages and the assignment's own released files."""
+    from course import RELEASE
+    for kind in ("autograded", "feedback"):
+        assert not [p for p in (graded.out / kind).rglob("*") if p.is_symlink()], kind
+    for path in (graded.out / "feedback").rglob("*"):
+        if path.is_file() and path.suffix != ".html":
+            student, assignment, *relative = path.relative_to(graded.out / "feedback").parts
+            released = RELEASE.joinpath(assignment, *relative)
+            assert released.is_file() and released.read_bytes() == path.read_bytes(), path
+
+
+def test_feedback_pages_run_no_student_script_and_show_no_student_style(graded):
+    """The forgeries put scripts, event handlers and a fixed-position score banner into
+    markdown and outputs (course/hostile/forgeries.py): none of it reaches a page."""
+    pages = [page for case in graded.cases if case.name.startswith("forge-")
+             for page in (graded.out / "feedback" / case.name / case.assignment).glob("*.html")]
+    assert len(pages) > 10
+    for page in pages:
+        assert _active_markup(page.read_text(), "PWNED", "position:fixed") == [], page
+
+
+def _active_markup(page, *markers):
+    """The places where `markers` are live in `page`: in a script, a style element, or an
+    attribute (the student's code shown as text may contain them; that is harmless)."""
+    from html.parser import HTMLParser
+    found = []
+
+    class Reader(HTMLParser):
+        inside = None
+
+        def handle_starttag(self, tag, attrs):
+            self.inside = tag if tag in ("script", "style") else None
+            for name, value in attrs:
+                found.extend(f"<{tag} {name}>" for m in markers if m in f"{name}={value}")
+
+        def handle_data(self, data):
+            if self.inside == "script" or (self.inside == "style" and "PWNED" in data):
+                found.extend(f"<{self.inside}>" for m in markers if m in data)
+    Reader().feed(page)
+    return found
+
+
 def test_every_test_cell_has_a_row_for_every_submission(graded):
     for assignment in assignments():
         rows = [g for (s, a), g in graded.grades.items() if a == assignment]

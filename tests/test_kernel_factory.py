@@ -1,4 +1,4 @@
-"""Kernels forked by the sandboxed kernel factory (course/zygote.py, course/sandbox.py): they
+"""Kernels forked by the sandboxed kernel factory (course/inside/kernel_factory.py, course/sandbox.py): they
 start with numpy imported, and one notebook's kernel finds nothing that the previous one left."""
 import asyncio
 import json
@@ -94,3 +94,79 @@ def test_a_kernel_that_kills_the_factory_costs_only_its_own_run(factory):
                                   until=lambda zygote: not zygote.alive()))
     assert stopped
     assert asyncio.run(_kernel("print(6 * 7)\n")).strip() == "42"
+
+
+LEAVE_HIDDEN_TRACES = """
+import ctypes, os, json
+made = {}
+for path in ('/tmp/locked/deeper/file', '/dev/shm/left', '/left-in-root', '/dev/left-in-dev',
+             os.environ['MPLCONFIGDIR'] + '/left', os.path.dirname(os.getcwd()) + '/locked/file'):
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        open(path, 'w').write('x')
+        made[path] = True
+    except OSError:
+        made[path] = False
+for folder in ('/tmp/locked/deeper', '/tmp/locked', os.path.dirname(os.getcwd()) + '/locked'):
+    os.chmod(folder, 0)
+libc = ctypes.CDLL(None)
+made['sysv'] = libc.shmget(0x7357, 4096, 0o1000 | 0o666) >= 0
+print(json.dumps(made))
+"""
+
+LOOK_FOR_HIDDEN_TRACES = """
+import ctypes, os, json
+print(json.dumps({"tmp": os.listdir('/tmp'), "shm": os.listdir('/dev/shm'),
+                  "sysv": ctypes.CDLL(None).shmget(0x7357, 0, 0) >= 0,
+                  "factory": sorted(os.listdir('..'))}))
+"""
+
+
+def test_traces_in_every_writable_place_are_gone_for_the_next_kernel(factory):
+    """A read-only folder in /tmp and in the factory's folder, a file in /dev/shm, a System V
+    segment: all gone. The root, /dev and matplotlib's folder cannot be written at all."""
+    clean = json.loads(asyncio.run(_kernel(LOOK_FOR_HIDDEN_TRACES)))
+    made = json.loads(asyncio.run(_kernel(LEAVE_HIDDEN_TRACES)))
+    assert made["/tmp/locked/deeper/file"] and made["/dev/shm/left"] and made["sysv"]
+    assert not made["/left-in-root"] and not made["/dev/left-in-dev"]
+    assert not [p for p in made if p.endswith("/.matplotlib/left") and made[p]]
+    seen = json.loads(asyncio.run(_kernel(LOOK_FOR_HIDDEN_TRACES)))
+    assert seen["tmp"] == clean["tmp"] and seen["shm"] == [] and not seen["sysv"]
+    assert [n for n in seen["factory"] if not n.startswith(("notebook-", "kernel-"))] == [".matplotlib"]
+
+
+def test_the_factory_opens_up_and_proves_empty_what_a_kernel_locked(tmp_path, monkeypatch):
+    """In process, on a folder of our own: the clearing code that runs in the sandbox."""
+    from course.inside import kernel_factory
+    locked = tmp_path / "tmp" / "a" / "b"
+    locked.mkdir(parents=True)
+    (locked / "file").write_text("x")
+    for folder in (locked, locked.parent):
+        folder.chmod(0)
+    monkeypatch.setattr(kernel_factory, "WRITABLE", (str(tmp_path / "tmp"),))
+    kernel_factory.empty(str(tmp_path / "tmp"), set())
+    assert [t for t in kernel_factory.traces(set()) if t.startswith(str(tmp_path))] == []
+    assert list((tmp_path / "tmp").iterdir()) == []
+    (tmp_path / "tmp" / "new").write_text("x")
+    assert kernel_factory.traces(set()) and str(tmp_path / "tmp" / "new") in kernel_factory.traces(set())
+
+
+def test_a_factory_that_cannot_be_cleared_is_thrown_away(factory, monkeypatch):
+    km = sandbox.SandboxedKernelManager(kernel_name="python3")
+    first = sandbox.zygote_for(km)
+
+    def refuse(self):
+        raise RuntimeError("a trace is left")
+    monkeypatch.setattr(sandbox.Zygote, "fresh", refuse)
+    with pytest.raises(RuntimeError):
+        sandbox.zygote_for(km)  # the new one cannot be cleared either: no factory at all
+    assert not first.alive()
+    monkeypatch.undo()
+    second = sandbox.zygote_for(km)
+    assert second is not first and second.alive()
+
+
+def test_a_sandboxed_kernel_is_only_ever_forked_by_a_factory():
+    km = sandbox.SandboxedKernelManager(kernel_name="python3")
+    with pytest.raises(RuntimeError, match="kernel factory"):
+        asyncio.run(km.start_kernel())

@@ -49,6 +49,12 @@ MISTAKE = {
     "b1_drops_sigma_prime_1": r"d_sigma\(z1\) is missing",
     "b1_sigma_prime_of_a1": r"evaluated at the activations a1",
     "b1_averaged_twice": r"divided by N twice",
+    "w3_central_differences_of_cost": r"finite-difference estimate",
+    "b3_central_differences_of_cost": r"finite-difference estimate",
+    "w2_forward_differences": r"finite-difference estimate",
+    "b2_forward_differences_big_step": r"finite-difference estimate",
+    "w1_five_point_differences": r"finite-difference estimate",
+    "b1_central_differences_of_own_cost": r"finite-difference estimate",
 }
 
 
@@ -86,7 +92,9 @@ def test_mistake_loses_only_its_target(case):
     message = key_failure(target, ns)
     assert message is not None, f"the key accepts {case['name']}"
     assert re.search(MISTAKE[case["name"]], message, re.S), message
-    assert run_test_cell(target, ns) is not None, "the test cell accepts the mistake"
+    cell = run_test_cell(target, ns)  # the message that grading reports
+    assert cell is not None, "the test cell accepts the mistake"
+    assert re.search(case.get("status_matches", ""), cell, re.I), cell
     for function in key.FUNCTIONS:
         if function != target:
             assert key_failure(function, ns) is None, function

@@ -59,6 +59,11 @@ MISTAKE = {
     "cfw_gradient_as_two_arrays": r"tuple of 2 items.*computeGradients",
     "cfw_cost_only": r"returned float.*expects a pair",
     "cfw_minus_gradient": r"minus the gradient",
+    "sp_numerical_derivative": r"finite-difference estimate",
+    "sp_central_differences": r"finite-difference estimate",
+    "cfp_five_point_differences": r"finite-difference estimate",
+    "cfp_central_differences_of_cost": r"finite-difference estimate",
+    "cfp_forward_differences_of_own_cost": r"finite-difference estimate",
 }
 
 
@@ -100,7 +105,9 @@ def test_mistake_loses_only_its_target(case):
     message = key_failure(target, ns)
     assert message is not None, f"the key accepts {case['name']}"
     assert re.search(MISTAKE[case["name"]], message, re.S), message
-    assert run_test_cell(target, ns) is not None, "the test cell accepts the mistake"
+    cell = run_test_cell(target, ns)  # the message that grading reports
+    assert cell is not None, "the test cell accepts the mistake"
+    assert re.search(case.get("status_matches", ""), cell, re.I), cell
     for function in key.FUNCTIONS:
         if function != target:
             assert key_failure(function, ns) is None, function
@@ -181,6 +188,50 @@ def test_key_works_without_the_public_imports():
         assert key_failure(function, ns) is None
     broken = notebook_namespace(CORPUS_CELLS["cng_divides_by_e"], public_imports=False)
     assert "twice the right value" in key_failure("computeNumericalGradient", broken)
+
+
+# A notebook that rebinds the module's Bowl, after its test cell imported it, to a flat one:
+# every cost 0, every gradient 0, getParams the parameters it was made with, always, and
+# methods given to it refused. In process the notebook and the key share the module; the
+# subclass leaves it untouched, as the kernel's changes leave the grader's side untouched.
+FLAT_BOWL = """
+class Bowl(Bowl):
+    def __init__(self, seed=5):
+        super().__init__(seed)
+        self.scales = 0 * self.scales
+        self.made = self.params.copy()
+
+    def getParams(self):
+        return self.made.copy()
+
+    def __setattr__(self, name, value):
+        if not callable(value):
+            super().__setattr__(name, value)
+"""
+CHEATS = {
+    "computeNumericalGradient": SIGNATURES["computeNumericalGradient"]
+    + "    return np.zeros(N.getParams().size)\n",
+    "costFunctionWrapper": SIGNATURES["costFunctionWrapper"]
+    + "    self.N.setParams(params)\n    return 0.0, np.zeros(params.size)\n",
+}
+
+
+@pytest.mark.parametrize("function", ["computeNumericalGradient", "costFunctionWrapper"])
+def test_a_bowl_changed_in_the_notebook_does_not_change_the_verdict(function):
+    """The stand-in's cost, gradient and parameters are the key's: a flat Bowl in the notebook
+    makes no wrong answer right (zeros, or parameters never put back), and a right
+    computeNumericalGradient, which only calls the stand-in's methods, stays right."""
+    wrong = [CHEATS[function]]
+    if function == "computeNumericalGradient":
+        wrong.append(CORPUS_CELLS["cng_parameters_not_restored"][function])
+    for cell in wrong:
+        ns = notebook_namespace({function: cell})
+        exec(FLAT_BOWL, ns)
+        assert key_failure(function, ns) is not None, cell
+    if function == "computeNumericalGradient":
+        ns = notebook_namespace()
+        exec(FLAT_BOWL, ns)
+        assert key_failure(function, ns) is None
 
 
 def test_key_mistakes_are_really_wrong_and_distinct():

@@ -228,3 +228,23 @@ def test_callees_are_the_kernels_stand_ins_only_when_right():
     assert key.callees(ns, exact=False) == key.REFERENCE
     del ns["heights_data"]
     assert key.callees(ns, exact=False) == key.REFERENCE
+
+
+def test_a_single_step_is_judged_on_the_keys_values_alone():
+    """The single steps of steepest_step get the key's own callees and are compared with a step
+    built from the key's values: stand-ins that the kernel was made to compute wrongly (right
+    only where the key tries them) change nothing."""
+    ns = notebook_namespace()
+    real = ns["heights_data"].stand_ins
+
+    def tampered():
+        found = real()
+        slope = found["dfdsig"]
+        found["dfdsig"] = lambda x, mu, sig: slope(x, mu, sig) * (1 if sig == 9.0 else 1.001)
+        return found
+    ns["heights_data"] = lambda: None
+    ns["heights_data"].stand_ins = tampered
+    assert key_failure("steepest_step", ns) is None
+    uphill = notebook_namespace(next(c["cells"] for c in CASES if c["name"] == "step_plus_j"))
+    uphill["heights_data"] = ns["heights_data"]
+    assert "steps uphill" in key_failure("steepest_step", uphill)

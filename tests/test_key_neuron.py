@@ -82,6 +82,11 @@ MISTAKE = {
     "train_or_slope_of_z": r"applied to the weighted sums z",
     "train_or_uphill": r"steps uphill",
     "train_or_mean_gradient": r"divides the gradient by N",
+    "gradient_central_differences_of_loss": r"finite-difference estimate",
+    "gradient_forward_differences_of_own_loss": r"finite-difference estimate",
+    "gradient_logistic_central_differences_of_loss": r"finite-difference estimate",
+    "gradient_logistic_central_differences_of_own_loss": r"finite-difference estimate",
+    "slope_central_differences_of_logistic": r"finite-difference estimate",
 }
 
 
@@ -135,7 +140,9 @@ def test_mistake_loses_only_its_target(case):
     message = key_failure(target, ns)
     assert message is not None, f"the key accepts {case['name']}"
     assert re.search(MISTAKE[case["name"]], message, re.S), message
-    assert run_test_cell(f"test_{target}", ns) is not None, "the public test accepts the mistake"
+    cell = run_test_cell(f"test_{target}", ns)  # the message that grading reports
+    assert cell is not None, "the public test accepts the mistake"
+    assert re.search(case.get("status_matches", ""), cell, re.I), cell
     for test_id, function in TESTS.items():
         if function != target:
             assert key_failure(function, ns) is None, test_id

@@ -110,3 +110,14 @@ def test_nbgrader_validator_fails_the_release(path, monkeypatch):
     assert stubs
     for stub in stubs:
         assert cells[f"test_{stub}"].source.strip() in failed, f"test_{stub} passed on the stub"
+
+
+def test_every_test_cell_is_decided_by_hidden_tests_in_the_grader():
+    """A test cell's public part runs in the kernel, where a student can make it pass: only its
+    hidden region, run in the grader, can make a score trustworthy. So every test cell has one."""
+    from course import judge
+    for path in sorted(SOURCE.glob("*/*.ipynb")):
+        for cell in notebooks.read(path).cells:
+            if notebooks.is_test(cell):
+                _, hidden = judge.split_hidden(cell.source)
+                assert hidden.strip(), f"{path.parent.name}: {notebooks.grade_id(cell)} has no hidden tests"

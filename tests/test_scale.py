@@ -41,16 +41,18 @@ def write_cohort(folder):
             cohort.write_submission(folder, student, assignment, {nb_name: nb})
 
 
-def grade(submitted, out, *options, wait=True):
+def grade(submitted, out, *options, wait=True, tmp=None):
+    """Run `course grade`; with `tmp`, as its private temporary folder (TMPDIR)."""
     command = [sys.executable, "-m", "course", "grade", str(submitted), "--out", str(out),
                "--timeout", TIMEOUT, *options]
+    env = dict(os.environ, TMPDIR=str(tmp)) if tmp else None
     if not wait:
         # Ctrl-C must reach it even when this test runs where SIGINT is ignored (a background
         # job of a non-interactive shell), which children would inherit.
         return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, start_new_session=True,
+                                text=True, start_new_session=True, env=env,
                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900, env=env)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return proc.stdout
 
@@ -139,14 +141,12 @@ def test_an_interrupted_run_resumes_without_losing_or_repeating(submitted, seria
     assert results(out) == serial
 
 
-def run_folders():
-    return set(glob.glob(os.path.join(tempfile.gettempdir(), "course-grade-*")))
-
-
 def test_a_killed_worker_costs_nothing(submitted, serial, tmp_path):
+    """Its jobs, and those it had in flight, are graded again; its folders are removed. (The run
+    has a temporary folder of its own: another run on the machine cannot disturb the check.)"""
     out = tmp_path / "out"
-    before = run_folders()
-    proc = grade(submitted, out, "--jobs", "2", wait=False)
+    tmp = Path(tempfile.mkdtemp(prefix="kw-"))  # short: kernels' socket paths must stay short
+    proc = grade(submitted, out, "--jobs", "2", wait=False, tmp=tmp)
     wait_for_ledger(out, proc)
     workers = [p for p in psutil.Process(proc.pid).children()
                if "spawn_main" in " ".join(p.cmdline())]
@@ -155,7 +155,9 @@ def test_a_killed_worker_costs_nothing(submitted, serial, tmp_path):
     output, _ = proc.communicate(timeout=600)
     assert proc.returncode == 0, output
     assert results(out) == serial
-    assert run_folders() <= before, "the killed worker's temporary folders were left behind"
+    left = list(tmp.iterdir())
+    shutil.rmtree(tmp, ignore_errors=True)
+    assert not left, "the killed worker's temporary folders were left behind"
 
 
 def free_port():

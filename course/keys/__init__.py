@@ -1,0 +1,72 @@
+"""Answer keys for the hidden tests, one module per assignment, and what they share: telling a
+derived gradient from a finite-difference estimate of it.
+
+The course asks students to derive gradients. An exact formula, however it is arranged, agrees
+with a key's reference to about 1e-14; a finite difference of the cost does not, and the keys
+catch it in two ways:
+
+- on the ordinary cases, an answer whose error is above the key's tolerance but too small for
+  any typical mistake (`near_miss`) is asked whether it is a finite-difference estimate;
+- an answer right on every ordinary case is then tried on one hard case (`check_hard`), built so
+  that finite differences lose most of their digits there and an exact formula none: a cost
+  far larger than its slope (targets far from the outputs, a sigmoid close to 1), or entries of
+  the gradient far smaller than the others, with nothing cancelling in them. Rounding the cost
+  to 16 digits costs a finite difference about 1e-16 * cost / step in every entry, and a larger
+  step costs it the cost's curvature: with any step from 1e-9 to 0.1, central differences of
+  the key's own costs stay 1e-9 or more away there, exact formulas 1e-12 or less.
+
+A complex-step derivative (the imaginary part of the cost at a parameter plus 1e-20j, over
+1e-20) is exact to rounding: no value tells it from a derived formula, and the keys accept it.
+Telling it apart would take a look at how the answer is computed (planting another cost, say),
+which a copy of the cost inside the answer gets round.
+"""
+import numpy as np
+
+from course import checking
+
+FINITE_DIFFERENCE = ("is it a finite-difference estimate? Write out the derivative exactly; an "
+                     "exact formula agrees to about 1e-14.")
+# No typical mistake is this close to the right value; a finite difference often is.
+NEAR = 1e-4
+# How close an exact formula gets in a hard case: about 1e-14, rounding in sums of a few terms.
+HARD_RTOL = 1e-10
+
+
+def near_miss(what, got, expected, rtol, near=NEAR, advice=FINITE_DIFFERENCE):
+    """Fail with `advice` if `got` is close to `expected` (relative error below `near`) but not
+    within `rtol`; checking.diagnose would only call that a constant factor of 1."""
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return
+    if got.shape != np.shape(expected) or not np.all(np.isfinite(got)):
+        return
+    error = checking.relative_error(got, expected)
+    if rtol < error < near:
+        raise checking.CheckFailure(f"{what} is close to the exact value but not equal to it "
+                                    f"(relative error {error:.1g}): {advice}")
+
+
+def check_hard(what, got, expected, why, entrywise=False, rtol=HARD_RTOL):
+    """Fail unless `got` equals `expected` to `rtol` in a hard case, where `why` finite
+    differences lose their digits. With `entrywise`, every entry is compared with its own size
+    (the hard case then has entries far smaller than others, and none near zero).
+
+    Call it only for an answer that is right on every ordinary case: then an error here is the
+    mark of a finite-difference estimate, and the message says so.
+    """
+    expected = np.asarray(expected, dtype=float)
+    got = checking.check_shape(what, got, expected.shape)
+    if not np.all(np.isfinite(got)):
+        error = "it holds NaN or infinite values"
+    else:
+        gap = (float(np.max(np.abs(got - expected) / np.abs(expected))) if entrywise
+               else checking.relative_error(got, expected))
+        if gap <= rtol:
+            return
+        error = (f"an entry is off by {gap:.1g} of its size" if entrywise
+                 else f"relative error {gap:.1g}")
+    raise checking.CheckFailure(
+        f"{what}: is it a finite-difference estimate? It is right in the ordinary cases but not "
+        f"in this one ({error}): {why}, where finite differences lose their digits. Write out "
+        "the derivative exactly; an exact formula agrees to about 1e-14 here too.")

@@ -7,6 +7,12 @@ finite differences of this module's own cost, and with this module's own backwar
 shares no code with the notebook: its forward pass, cost and backward pass are written here
 from the equations.
 
+An answer right on every case is then tried on one hard case, a network whose targets are a
+million away from its outputs: the cost, about 1e12, is so large next to its slopes that
+finite differences of it keep few digits, while the exact Jacobians keep all of theirs (see
+course/keys/__init__.py). A finite-difference estimate passed off as a Jacobian fails there,
+or already on the ordinary cases as a near miss, and the message asks whether it is one.
+
 The backward pass takes switches that reproduce the typical mistakes (no average over the
 examples, a missing factor 2, the wrong sign, sigma' at a instead of z, a dropped sigma', the
 wrong layer's sigma', a missing transpose, the wrong layer's activation, averaging twice), so a
@@ -16,7 +22,7 @@ Convention, as in the notebook: one column per example.
 """
 import numpy as np
 
-from course import checking
+from course import checking, keys
 
 FUNCTIONS = ("J_W3", "J_b3", "J_W2", "J_b2", "J_W1", "J_b1")
 PARAMETERS = ("W1", "b1", "W2", "b2", "W3", "b3")
@@ -32,6 +38,9 @@ CASES = (
 )
 GRADIENT_TOL = 1e-5
 REFERENCE_RTOL = 1e-6
+# The hard case: (seed, n1, n2, number of examples, how far the targets are from the outputs:
+# a million, as its message says).
+HARD = (305, 4, 3, 6, 1e6)
 
 HINTS = {
     "J_W3": "dC/dW3 must have the shape of W3, (2, n2): delta3 (2, N) @ a2.T (N, n2).",
@@ -173,14 +182,27 @@ def check_case(name, ns, seed, n1, n2, n):
     known = mistake_values(name, params, x, y, expected)
     what = f"{name}(x, y) for a 1-{n1}-{n2}-2 network and {n} example{'s' * (n != 1)}"
     got = checking.call(what, ns[name], x.copy(), y.copy())
+    keys.near_miss(what, got, expected, REFERENCE_RTOL)
     checking.check_gradient(what, got, numeric, tol=GRADIENT_TOL, mistakes=known,
                             hint=HINTS[name])
     checking.check_close(what, got, expected, rtol=REFERENCE_RTOL, mistakes=known,
                          hint=HINTS[name])
 
 
+def check_hard_case(name, ns):
+    """Check ns[name], right on every case of CASES, where the targets are far from the outputs."""
+    seed, n1, n2, n, offset = HARD
+    params, x, y = random_case(seed, n1, n2, n)
+    y = y + offset
+    ns.update(params)
+    what = f"{name}(x, y) for a 1-{n1}-{n2}-2 network whose targets are a million away"
+    got = checking.call(what, ns[name], x.copy(), y.copy())
+    keys.check_hard(what, got, backward(params, x, y)[name],
+                    "the cost, about 1e12, is huge next to its slopes")
+
+
 def check(name, ns):
-    """Check the notebook's function `name` on every case of CASES.
+    """Check the notebook's function `name` on every case of CASES, then on the HARD case.
 
     ns is the notebook's globals(). Its weights and biases are replaced during the check and
     restored afterwards. Raises checking.CheckFailure; when several cases fail, the failure
@@ -199,6 +221,8 @@ def check(name, ns):
                 check_case(name, ns, *case)
             except checking.CheckFailure as failure:
                 failures.append(failure)
+        if not failures:
+            check_hard_case(name, ns)
     finally:
         checking.restore(ns, saved, missing)
     if failures:

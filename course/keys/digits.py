@@ -23,8 +23,17 @@ globals, as the fast tests do, the same code runs on ordinary objects.)
 * `predict` runs on the module's ScoresNet, whose loss(X) returns the key's scores; while it
   runs, the key's forward is planted in the notebook (and the student's put back), for
   answers that call forward(X, self.params) instead of self.loss(X).
-* The speed of batch_W can only be measured in the kernel, which the public part of its
-  second test cell does; the hidden part checks its values on a long batch.
+* The speed of batch_W is measured with the grader's own clock (`check_batch_W_speed`): the
+  student's batch_W on a long batch, the time its arrays take to reach the kernel subtracted,
+  must take at most a quarter of the time the key's own loop over the examples takes here. The
+  public part of the cell times it in the kernel, with a clock the student's code can reach;
+  the hidden part alone decides.
+* dscores and the four backward_*, right on every case, are then tried on a hard case where
+  finite differences lose their digits and an exact formula none (see course/keys/__init__.py):
+  for dscores, probabilities of 1e-9 beside others of 0.5 (each entry compared with its own
+  size); for backward_*, dscores that are no labels' (P - Y) / N and scores near 1e8. A
+  finite-difference estimate fails there, or on the ordinary cases as a near miss, and the
+  message asks whether it is one.
 
 Every check passes `mistakes=[(teaching message, value that mistake gives), ...]` so that a
 failure names the typical mistake it matches.
@@ -32,9 +41,11 @@ failure names the typical mistake it matches.
 Convention, as in the notebook: one row per example. X is (N, D), y (N,), W1 (D, H), b1 (H,),
 W2 (H, C), b2 (C,), the hidden layer (N, H) and the scores (N, C).
 """
+from time import perf_counter as grader_clock  # bound here: the notebook cannot rebind it
+
 import numpy as np
 
-from course import checking
+from course import checking, keys
 
 FUNCTIONS = ("forward", "softmax", "cost", "dscores", "batch_W", "backward_W2", "backward_b2",
              "backward_W1", "backward_b1", "train", "predict")
@@ -54,10 +65,14 @@ CASES = (
 )
 GRADIENT_TOL = 1e-6
 REFERENCE_RTOL = 1e-7
-# The long batch (N, p, q) of batch_W's second test cell. That cell's public part times
-# batch_W against the loop in the student's kernel; the grader cannot time the kernel fairly
-# (every call it makes carries its arrays over the wire), so its hidden part checks values.
-LONG_BATCH = (1500, 6, 5)
+# The long batches (N, p, q) on which batch_W must be FASTER times quicker than a loop over the
+# examples. Narrow, so that sending it to the kernel (some 30 ms) costs little next to a loop
+# over its many rows (some 100 ms, against a few ms for one matrix product). The loop is timed
+# REPEATS times on a SHARE of the rows, scaled up; batch_W at most ROUNDS times, until the
+# quickest call passes.
+SPEED_BATCH = (50000, 1, 1)
+FASTER = 4
+REPEATS, SHARE, ROUNDS = 3, 5, 5
 
 HINTS = {
     "forward": "scores (N, C) = hidden @ W2 + b2 with hidden (N, H) = max(0, X @ W1 + b1).",
@@ -455,6 +470,7 @@ def check_dscores(ns, case):
     numeric = checking.central_difference(lambda: data_loss_of_scores(scores, case["y"]), scores)
     got = _call(what, ns["dscores"], c["probs"], c["y"])
     known = mistake_values(_evaluate(_dscores_mistakes(), case), case["dS"])
+    keys.near_miss(what, got, case["dS"], REFERENCE_RTOL)
     checking.check_gradient(what, got, numeric, tol=GRADIENT_TOL, mistakes=known,
                             hint=HINTS["dscores"])
     checking.check_close(what, got, case["dS"], rtol=REFERENCE_RTOL, mistakes=known,
@@ -479,14 +495,56 @@ def check_batch_W(ns, seed, N, p, q):
                          hint=HINTS["batch_W"])
 
 
-def check_batch_W_long(ns):
-    """batch_W on a long batch of narrow layers (the public part of the cell times it)."""
-    N, p, q = LONG_BATCH
-    inputs, deltas = batch_inputs(629, N, p, q)
+def loop_W(inputs, deltas):
+    """The key's loop over the examples, which batch_W must beat FASTER times over."""
+    total = np.zeros((inputs.shape[1], deltas.shape[1]))
+    for a, g in zip(inputs, deltas):
+        total += np.outer(a, g)
+    return total
+
+
+def timed(action):
+    """Return the seconds that action() takes, by the grader's clock."""
+    start = grader_clock()
+    action()
+    return grader_clock() - start
+
+
+def check_batch_W_speed(ns):
+    """batch_W on long batches: right, and FASTER times quicker than the key's loop here.
+
+    Each call, timed here, carries its arrays to the kernel; so does planting them in the
+    notebook (under a name of the key's, removed afterwards), which is timed in turn and
+    subtracted, leaving the student's own work. The quickest of a few rounds counts, as a busy
+    machine only ever adds time; each round has a batch of its own, so that an answer cannot
+    be quick by remembering the last one. Whatever the notebook does to its clocks, a call
+    cannot take less time here than it really takes.
+    """
+    N, p, q = SPEED_BATCH
     what = f"batch_W(inputs, deltas) for inputs ({N}, {p}) and deltas ({N}, {q})"
-    got = _call(what, ns["batch_W"], inputs, deltas)
-    checking.check_close(what, got, np.einsum("ni,nj->ij", inputs, deltas),
-                         rtol=REFERENCE_RTOL, hint=HINTS["batch_W"])
+    batch_W, rows = ns["batch_W"], N // SHARE
+    inputs, deltas = batch_inputs(629, N, p, q)
+    budget = SHARE * min(timed(lambda: loop_W(inputs[:rows], deltas[:rows]))
+                         for _ in range(REPEATS)) / FASTER
+    results, calls, sends = [], [], []
+    try:
+        for seed in range(629, 629 + ROUNDS):
+            inputs, deltas = batch_inputs(seed, N, p, q)
+            calls.append(timed(lambda: results.append(_call(what, batch_W, inputs, deltas))))
+            checking.check_close(what, results[-1], np.einsum("ni,nj->ij", inputs, deltas),
+                                 rtol=REFERENCE_RTOL, hint=HINTS["batch_W"])
+            sends.append(timed(lambda: ns.update({"_key_speed_batch": (inputs, deltas)})))
+            if min(calls) - min(sends) <= budget:
+                return
+    finally:
+        if sends:
+            ns.update({"_key_speed_batch": None})  # so that removing it sends nothing back
+            del ns["_key_speed_batch"]
+    raise checking.CheckFailure(
+        f"{what} takes {1e3 * (min(calls) - min(sends)):.3g} ms, against "
+        f"{1e3 * budget * FASTER:.3g} ms for a loop over the examples: it must be at least "
+        f"{FASTER} times faster. Compute it with one matrix product, inputs.T @ deltas, "
+        "without a loop over the examples.")
 
 
 def check_backward(ns, name, case):
@@ -506,10 +564,42 @@ def check_backward(ns, name, case):
             known.append((message, value))
     known = mistake_values(known, expected)
     got = _call(what, ns[name], c["X"], c["hidden"], c["dS"], c["params"], c["reg"])
+    keys.near_miss(what, got, expected, REFERENCE_RTOL)
     checking.check_gradient(what, got, numeric, tol=GRADIENT_TOL * 10, mistakes=known,
                             hint=HINTS[name])
     checking.check_close(what, got, expected, rtol=REFERENCE_RTOL, mistakes=known,
                          hint=HINTS[name])
+
+
+def check_dscores_hard(ns):
+    """dscores, right on every case, for probabilities of about 1e-9 beside others of 0.5."""
+    rng = np.random.default_rng(671)
+    y = np.array([0, 2, 1, 3])
+    scores = rng.normal(0, 0.3, (4, 5)) - 20 * (rng.uniform(size=(4, 5)) < 0.5)
+    scores[np.arange(4), y] = 0.5
+    probs = probabilities(scores)
+    what = "dscores(probs, y) for probabilities of about 1e-9 beside others of 0.5"
+    keys.check_hard(what, _call(what, ns["dscores"], probs.copy(), y.copy()),
+                    grad_scores(scores, y), "the small entries are a billionth of the others",
+                    entrywise=True)
+
+
+def check_backward_hard(ns, name):
+    """A backward function, right on every case, for dscores that are no labels' (P - Y) / N
+    (the chain rule holds for any) and for scores near 1e8 (b2 is huge; no gradient uses it)."""
+    case = random_case(672, 4, 3, 4, 3)
+    params = dict(case["params"], b2=np.full(3, 1e8))
+    dS = np.random.default_rng(673).normal(0, 0.2, (4, 3))
+    what = f"{name}(X, hidden, dscores, params, reg) for dscores of no labels and scores near 1e8"
+    got = _call(what, ns[name], case["X"].copy(), case["hidden"].copy(), dS.copy(),
+                {p: v.copy() for p, v in params.items()}, case["reg"])
+    keys.check_hard(what, got, backward(params, case["X"], case["hidden"], dS, case["reg"])[name],
+                    "these dscores are not (P - Y) / N for any labels (the chain rule holds for "
+                    "any dscores), and the scores are near 1e8")
+
+
+HARD = {"dscores": check_dscores_hard}
+HARD.update({name: lambda ns, name=name: check_backward_hard(ns, name) for name in BACKWARD})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -789,7 +879,7 @@ def _checks(name, ns, part):
                          "momentum": check_train_momentum}[part](ns)]
     if name == "batch_W":
         if part == "speed":
-            return [lambda: check_batch_W_long(ns)]
+            return [lambda: check_batch_W_speed(ns)]
         return [lambda case=case: check_batch_W(ns, *case) for case in BATCH_CASES]
     if name == "softmax" and part == "overflow":
         return [lambda case=case: check_softmax(ns, big_case(*case), big=True)
@@ -804,9 +894,10 @@ def check(name, ns, part=None):
     """Check the notebook's function `name` (one part of it, for a second test cell).
 
     ns is the notebook's globals(). Every check runs; when several fail, the failure raised
-    is the first that names a known mistake, else the first. While predict is checked, the
-    key's forward stands in for the notebook's (and is put back afterwards). Raises
-    checking.CheckFailure.
+    is the first that names a known mistake, else the first; dscores and the backward
+    functions, right on every case, are then checked on their HARD case. While predict is
+    checked, the key's forward stands in for the notebook's (and is put back afterwards).
+    Raises checking.CheckFailure.
     """
     if name not in FUNCTIONS:
         raise ValueError(f"unknown function {name!r}; expected one of {FUNCTIONS}")
@@ -827,6 +918,8 @@ def check(name, ns, part=None):
                 one()
             except checking.CheckFailure as failure:
                 failures.append(failure)
+        if not failures and name in HARD:
+            HARD[name](ns)
     finally:
         if name == "predict":
             if saved is missing:

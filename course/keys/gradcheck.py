@@ -3,22 +3,26 @@
 The hidden part of each test cell calls `check(name, globals())`. When grading, that runs in
 the grader's process and `globals()` stands for the student's kernel (course/judge.py): the
 student's functions run in the kernel, on arguments that travel as data (arrays, numbers), or
-on objects that already live in the kernel. So the key never hands the student an object of
-its own. It builds the `self` that a student's method needs in the kernel, from the notebook's
-locked classes and the read-only module's stand-ins, and plants known-good methods in it:
+on objects that live in the kernel. So the key builds the `self` or `N` that a student's
+function needs in the kernel, and gives it methods it can trust:
 
 - sigmoidPrime and costFunction get a fresh `Neural_Network` holding the key's weights (its
   forward pass and sigmoid are the locked ones);
-- costFunctionPrime gets the same, with its sigmoidPrime replaced by central differences of
-  the sigmoid (`numerical_derivative`, which the test cell imports), so that a mistake in the
-  student's sigmoidPrime does not cost costFunctionPrime's points;
-- computeNumericalGradient and costFunctionWrapper get stand-ins with a known cost and
-  gradient (the module's `Bowl`, imported by their test cells), inside a `trainer` for the
-  latter, so that neither depends on the student's network methods.
+- costFunctionPrime gets the same, with the key's exact sigma' as its sigmoidPrime, so that a
+  mistake in the student's sigmoidPrime does not cost costFunctionPrime's points;
+- computeNumericalGradient and costFunctionWrapper get a stand-in with a known cost and
+  gradient, inside a `trainer` for the latter: the key's own `StandIn`, a bowl-shaped cost
+  kept here in the grader. The student's code gets an object of the kernel whose getParams,
+  setParams, costFunction and computeGradients are the StandIn's (see `_bowl`): each call comes
+  back to the grader, so the parameters it was given and the costs it returned are known here,
+  whatever the read-only module's Bowl was made to do. Only the BFGS runs of
+  costFunctionWrapper, which make hundreds of such calls, train a new Bowl of the kernel; what
+  they reach is compared with the key's own BFGS on the key's own StandIn.
 
 Everything the answers are compared with is computed here, from the equations, in the grader:
-the key shares no code with the notebook. (Called in process with a plain dict of globals, as
-the fast tests do, the same code runs on ordinary objects.)
+the key shares no code with the notebook and asks the kernel for nothing but the answers.
+(Called in process with a plain dict of globals, as the fast tests do, the same code runs on
+ordinary objects.)
 
 Every answer is compared on several seeded cases (other layer sizes, numbers of examples and
 values of Lambda; other stand-ins) with central finite differences and with the key's own
@@ -26,7 +30,11 @@ result. Switches of
 `cost_variants`, `gradients` and `finite_differences` reproduce the typical mistakes (a
 missing transpose, sigma' of the wrong z, a missing Lambda term or factor, the 1/N placed on
 the penalty too, one-sided differences, a huge step, ...), so that a failure names the one the
-student made.
+student made. sigmoidPrime and costFunctionPrime, right on every case, are then tried on a
+hard case where finite differences lose their digits (sigma(z) within 5e-5 of 1; targets a
+million away from the outputs; see course/keys/__init__.py): a finite-difference estimate
+fails there, or on the ordinary cases as a near miss, and the message asks whether it is one.
+computeNumericalGradient, meant to be numerical, has no hard case.
 
 Convention, as in the notebook: one row per example; X is (N, D), y is (N, 1), W1 (D, H),
 W2 (H, 1).
@@ -34,7 +42,7 @@ W2 (H, 1).
 import numpy as np
 from scipy import optimize
 
-from course import checking
+from course import checking, keys
 
 FUNCTIONS = ("sigmoidPrime", "costFunction", "costFunctionPrime", "computeNumericalGradient",
              "costFunctionWrapper")
@@ -55,6 +63,9 @@ NETWORKS = (
 NUMERICAL_SEEDS = (511, 512, 513)
 WRAPPER_SEEDS = (521, 522, 523)
 TRAINING_SEEDS = (531, 532)
+
+# The hard case of costFunctionPrime, as in NETWORKS; its targets are a million away.
+HARD_NETWORK = (506, 2, 3, 6, 1e-3)
 
 STEP = 1e-4  # the finite-difference step the notebook asks for
 REFERENCE_RTOL = 1e-7
@@ -237,10 +248,11 @@ def bowl_gradient(bottom, scales, p):
 
 
 class StandIn:
-    """The key's own copy of a Bowl: the same cost, the same methods, kept in the grader.
+    """The key's own copy of a Bowl: the same cost and methods, kept in the grader.
 
-    The key works out the mistakes of computeNumericalGradient on it. It also stands in for the
-    module's Bowl when check() runs in process on globals that lack it.
+    StandIn(seed) draws what the module's Bowl(seed) draws. The student's code calls its
+    methods through an object of the kernel (see `_bowl`); the key also works out the mistakes
+    of computeNumericalGradient on a copy of it.
     """
 
     SHAPES = ((2, 3), (3, 1))
@@ -341,19 +353,39 @@ def _network(ns, W1, W2, Lambda):
     return network
 
 
-def _with_numerical_sigmoid_prime(ns, network):
-    """Give `network` a sigmoidPrime of its own: central differences of its sigmoid."""
-    derivative = ns.get("numerical_derivative")
-    network.sigmoidPrime = (derivative(network.sigmoid) if derivative is not None
-                            else logistic_slope)
+def _with_exact_sigmoid_prime(network):
+    """Give `network` the key's sigma' as its sigmoidPrime (its calls come back to the grader)."""
+    network.sigmoidPrime = logistic_slope
     return network
 
 
-def _bowl(ns, seed):
-    """Return (stand-in, bottom, scales): a Bowl of the notebook (the module's), else the key's."""
-    Bowl = ns.get("Bowl")
-    bowl = Bowl(seed=seed) if Bowl is not None else StandIn(seed)
-    return bowl, np.asarray(bowl.bottom, dtype=float), np.asarray(bowl.scales, dtype=float)
+METHODS = ("getParams", "setParams", "costFunction", "computeGradients", "costFunctionPrime")
+
+
+def _bowl(ns, seed, held=True):
+    """Return (bowl, twin): a stand-in for the student's code and the key's StandIn(seed),
+    which holds the truth.
+
+    With `held`, the stand-in is a plain function object of the kernel carrying the twin's
+    methods as attributes, so that every call of them comes back to the twin. (A function is
+    what the kernel makes of a function the key plants; its class cannot be changed, so no code
+    in the notebook can keep the key's methods from taking hold, as a patched Bowl class could.)
+    Else it is a new Bowl of the notebook, computing in the kernel; without a Bowl in the
+    notebook (in process), a StandIn serves.
+    """
+    twin = StandIn(seed)
+    if not held:
+        Bowl = ns.get("Bowl")
+        return (Bowl(seed=seed) if Bowl is not None else StandIn(seed)), twin
+
+    def stand_in():
+        """The key's stand-in: a function only so that the twin's methods can hang on it."""
+    ns["_key_stand_in"] = stand_in
+    bowl = ns["_key_stand_in"]  # in the kernel, the stub that calls back to stand_in
+    del ns["_key_stand_in"]
+    for method in METHODS:
+        setattr(bowl, method, getattr(twin, method))
+    return bowl, twin
 
 
 def _kind(value):
@@ -411,6 +443,7 @@ def sigmoid_prime_mistakes(z):
 
 def check_sigmoidPrime(function, ns):
     rng = np.random.default_rng(530)
+    hard = np.linspace(10.0, 12.0, 6).reshape(2, 3)  # sigma(z) within 5e-5 of 1
     # A number travels to the kernel as a float (a 0-d array would arrive with shape (1,)).
     inputs = [rng.normal(0.0, 3.0, (4, 3)), np.linspace(-8.0, 8.0, 9).reshape(-1, 1), 0.7,
               rng.uniform(-2.0, 2.0, (2, 5))]
@@ -423,12 +456,16 @@ def check_sigmoidPrime(function, ns):
         got = _call(what, function, network, np.copy(z) if np.ndim(z) else z)
         numeric = (logistic(z + 1e-5) - logistic(z - 1e-5)) / 2e-5
         known = sigmoid_prime_mistakes(z)
+        keys.near_miss(what, got, logistic_slope(z), REFERENCE_RTOL)
         checking.check_close(what, got, numeric, rtol=1e-7, mistakes=known,
                              hint="sigma'(z) has the shape of z; the expected values are "
                                   "central differences of the sigmoid.")
         checking.check_close(what, got, logistic_slope(z), rtol=REFERENCE_RTOL, mistakes=known)
 
     _run_cases(one, [(z,) for z in inputs], [m for m, _ in sigmoid_prime_mistakes(np.ones(1))])
+    what = "sigmoidPrime(self, z) for z from 10 to 12, where sigma(z) is within 5e-5 of 1"
+    keys.check_hard(what, _call(what, function, network, hard.copy()), logistic_slope(hard),
+                    "the sigmoid is nearly flat, its slope tiny next to its value")
 
 
 def check_costFunction(function, ns):
@@ -468,7 +505,7 @@ def _gradient_mistakes(W1, W2, Lambda, X, y, expected):
 def check_costFunctionPrime(function, ns):
     def one(seed, D, H, n, Lambda):
         W1, W2, X, y = network_case(seed, D, H, n)
-        network = _with_numerical_sigmoid_prime(ns, _network(ns, W1, W2, Lambda))
+        network = _with_exact_sigmoid_prime(_network(ns, W1, W2, Lambda))
         what = f"costFunctionPrime(self, X, y) for {describe(D, H, n, Lambda)}"
         result = _call(what, function, network, X.copy(), y.copy())
         if not isinstance(result, (tuple, list)) or len(result) != 2:
@@ -482,29 +519,41 @@ def check_costFunctionPrime(function, ns):
                                                       expected, known, (W1, W2)):
             hint = (f"costFunctionPrime returns (dJdW1, dJdW2) in that order; {name} has the "
                     f"shape of {name[3:]}, {W.shape}.")
+            keys.near_miss(f"{name} of {what}", got, right, REFERENCE_RTOL)
             checking.check_gradient(f"{name} of {what}", got, num, tol=GRADIENT_TOL,
                                     mistakes=mistakes, hint=hint)
             checking.check_close(f"{name} of {what}", got, right, rtol=REFERENCE_RTOL,
                                  mistakes=mistakes, hint=hint)
 
     _run_cases(one, NETWORKS, [m for m, _ in GRADIENT_MISTAKES])
+    seed, D, H, n, Lambda = HARD_NETWORK
+    W1, W2, X, y = network_case(seed, D, H, n)
+    y = y + 1e6
+    what = "costFunctionPrime(self, X, y) for targets a million away from the outputs"
+    network = _with_exact_sigmoid_prime(_network(ns, W1, W2, Lambda))
+    result = _call(what, function, network, X.copy(), y.copy())
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise checking.CheckFailure(f"{what} returned {_kind(result)}; expected two arrays.")
+    for name, got, right in zip(("dJdW1", "dJdW2"), result, gradients(W1, W2, Lambda, X, y)):
+        keys.check_hard(f"{name} of {what}", got, right,
+                        "the cost, about 1e11, is huge next to its slopes")
 
 
 def check_computeNumericalGradient(function, ns):
     X, y = np.ones((3, 2)), np.ones((3, 1))  # the stand-ins ignore them
 
     def one(seed):
-        bowl, bottom, scales = _bowl(ns, seed)
-        start = np.asarray(bowl.getParams(), dtype=float)
+        bowl, twin = _bowl(ns, seed)
+        start = twin.getParams()
         what = (f"computeNumericalGradient(N, X, y) for a cost with a known gradient "
                 f"(stand-in {seed})")
         got = _call(what, function, bowl, X, y)
-        after = np.asarray(bowl.getParams(), dtype=float)
-        exact = bowl_gradient(bottom, scales, start)
-        twin = StandIn(bottom=bottom, scales=scales, params=start)
+        after = twin.getParams()  # the parameters the student's code last gave the stand-in
+        exact = bowl_gradient(twin.bottom, twin.scales, start)
+        copy = StandIn(bottom=twin.bottom, scales=twin.scales, params=start)
         known = []
         for message, switches in numerical_mistakes():
-            value = finite_differences(twin, X, y, **switches)
+            value = finite_differences(copy, X, y, **switches)
             if checking.relative_error(value, exact) > 1e-6:
                 known.append((message, value))
         checking.check_close(what, got, exact, rtol=GRADIENT_TOL, mistakes=known,
@@ -530,8 +579,8 @@ def check_costFunctionWrapper(function, ns):
     trainer = _notebook(ns, "trainer")
 
     def one(seed):
-        bowl, bottom, scales = _bowl(ns, seed)
-        old = np.asarray(bowl.getParams(), dtype=float)
+        bowl, twin = _bowl(ns, seed)
+        bottom, scales, old = twin.bottom, twin.scales, twin.getParams()
         params = old + np.random.default_rng(seed).normal(0.0, 0.5, old.size)
         what = (f"costFunctionWrapper(self, params, X, y) for a network stand-in with a known "
                 f"cost (stand-in {seed})")
@@ -565,8 +614,8 @@ def check_costFunctionWrapper(function, ns):
                                   "self.N.computeGradients(X, y).")
 
     def training(seed):
-        bowl, bottom, scales = _bowl(ns, seed)
-        start = np.asarray(bowl.getParams(), dtype=float)
+        bowl, twin = _bowl(ns, seed, held=False)  # BFGS calls it hundreds of times: kernel-side
+        bottom, scales, start = twin.bottom, twin.scales, twin.getParams()
         what = f"training with your costFunctionWrapper (trainer.train, stand-in {seed})"
         checking.call(what, trainer(bowl).train, X, y, X, y)
         final = np.asarray(bowl.getParams(), dtype=float)

@@ -13,10 +13,14 @@ dfdmu, steepest_step calls all three) is checked with right versions of its call
 the notebook's globals and restored afterwards, so that a mistake costs the points of its own
 function only. When grading, hidden tests run in the grader and the notebook's functions in
 the kernel (course/judge.py), and a planted grader-side function costs the kernel a round trip
-to the grader at every call. So where speed matters the key plants the helper module's
-stand-ins as they already live in the kernel (reached through `heights_data`, which the setup
-cell imports), after checking their values against this module's reference; where they are
-missing or wrong, it plants its own.
+to the grader at every call. The single steps of steepest_step get the key's own exact
+functions (three calls a step), so that the step they are compared with is built from the key's
+values alone, never from values the kernel computed. Where speed matters (the descent, fifty
+steps, and the callees of dfdmu and dfdsig) the key plants the helper module's stand-ins as
+they already live in the kernel (reached through `heights_data`, which the setup cell imports),
+after checking their values against this module's reference; where they are missing or wrong,
+it plants its own. Those stand-ins only feed the student's function: the descent is judged
+against the key's own least-squares fit.
 
 Every reference takes switches, or has siblings, that reproduce the typical mistakes (a sign
 error, a missing chain-rule factor, the sigma^-1 term differentiated wrongly, +J instead of
@@ -32,7 +36,7 @@ import importlib.util
 import numpy as np
 from scipy.optimize import least_squares
 
-from course import SOURCE, checking
+from course import SOURCE, checking, keys
 
 FUNCTIONS = ("f", "dfdmu", "dfdsig", "steepest_step")
 # The notebook's descent: 50 steps of aggression 3000 from mu = 155 cm, sig = 6 cm.
@@ -80,16 +84,14 @@ def chi_squared(x, y, mu, sig):
     return float(np.sum((y - gaussian(x, mu, sig)) ** 2))
 
 
-def jacobian(x, y, mu, sig, *, values=None, sig_sign=1.0, sig_factor=2.0, sig_from_mu=False):
+def jacobian(x, y, mu, sig, *, sig_sign=1.0, sig_factor=2.0, sig_from_mu=False):
     """Return [d chi2/d mu, d chi2/d sig], optionally with a mistake in the sigma component.
 
-    values: (f, df/dmu, df/dsig) at x, if given; by default this module's exact ones.
     sig_sign=-1 flips the sigma component, sig_factor=1 forgets the 2 of the square,
     sig_from_mu=True copies the mu component.
     """
-    g, d_mu, d_sig = values or (gaussian(x, mu, sig), gaussian_dmu(x, mu, sig),
-                                gaussian_dsig(x, mu, sig))
-    residual = y - g
+    d_mu, d_sig = gaussian_dmu(x, mu, sig), gaussian_dsig(x, mu, sig)
+    residual = y - gaussian(x, mu, sig)
     j_mu = -2 * np.sum(residual * d_mu)
     j_sig = -sig_factor * sig_sign * np.sum(residual * d_sig)
     return np.array([j_mu, j_mu if sig_from_mu else j_sig])
@@ -202,11 +204,8 @@ def dfdsig_mistakes(x, mu, sig):
     ]
 
 
-def steepest_step_mistakes(x, y, mu, sig, aggression, values=None):
-    """Return [(message, value)] for the usual mistakes in steepest_step (values: as in
-    `jacobian`)."""
-    def jacobian(*args, **switches):
-        return globals()["jacobian"](*args, values=values, **switches)
+def steepest_step_mistakes(x, y, mu, sig, aggression):
+    """Return [(message, value)] for the usual mistakes in steepest_step."""
     J = jacobian(x, y, mu, sig)
     return [
         ("it steps uphill, along +J: steepest descent moves against the Jacobian, "
@@ -332,7 +331,7 @@ def check_function(name, function, x, mu, sig):
     expected = REFERENCE[name](x, mu, sig)
     mistakes = known(MISTAKES[name](x, mu, sig), expected)
     got = checking.call(what, function, x if np.isscalar(x) else np.copy(x), mu, sig)
-    near_miss(what, got, expected, NEAR_MISS[name])
+    keys.near_miss(what, got, expected, REFERENCE_RTOL, near=1e-5, advice=NEAR_MISS[name])
     if name != "f":
         wrt = "mu" if name == "dfdmu" else "sig"
         numeric = numeric_partial(gaussian, x, mu, sig, wrt)
@@ -345,60 +344,18 @@ def check_function(name, function, x, mu, sig):
 NEAR_MISS = {
     "f": "are its constants rounded? Use np.pi and np.sqrt; an exact formula agrees to "
          "about 1e-14.",
-    "dfdmu": "is it a finite-difference estimate? Write out the derivative exactly; an exact "
-             "formula agrees to about 1e-14.",
+    "dfdmu": keys.FINITE_DIFFERENCE,
 }
 NEAR_MISS["dfdsig"] = NEAR_MISS["dfdmu"]
 
 
-def near_miss(what, got, expected, advice):
-    """Fail with a clear message if `got` is close to `expected`, but not to rounding error
-    (checking.diagnose would call that a constant factor of 1)."""
-    if np.shape(got) != np.shape(expected):
-        return
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return
-    if not np.all(np.isfinite(got)):
-        return
-    error = checking.relative_error(got, expected)
-    if REFERENCE_RTOL < error < 1e-5:
-        raise checking.CheckFailure(
-            f"{what} is close to the exact value but not equal to it (relative error "
-            f"{error:.1g}): {advice}")
-
-
-def values_seen(planted_callees, x, mu, sig):
-    """Return (f, df/dmu, df/dsig) at x as the planted callees compute them.
-
-    The student's steepest_step gets exactly these from the callees planted for it, so the
-    expected step is built from them. A kernel-side stand-in must agree with the exact value
-    (f to 1e-12, a derivative to 1e-5) or the check fails: the helper module was changed.
-    """
-    values = []
-    for name, reference in REFERENCE.items():
-        callee, exact = planted_callees[name], reference(x, mu, sig)
-        if callee is reference:
-            values.append(exact)
-            continue
-        value = np.asarray(callee(x.copy(), mu, sig), dtype=float)
-        tol = 1e-12 if name == "f" else 1e-5
-        if value.shape != exact.shape or not checking.relative_error(value, exact) <= tol:
-            raise checking.CheckFailure(
-                f"the helper module's {name} stand-in gives wrong values: readonly/ must stay "
-                "as it was released; run its cells again after restoring it.")
-        values.append(value)
-    return tuple(values)
-
-
-def check_step(function, planted_callees, x, y, mu, sig, aggression):
-    """Check steepest_step at one case: value, direction, and agreement with chi squared."""
+def check_step(function, x, y, mu, sig, aggression):
+    """Check steepest_step at one case, with the key's exact callees planted: value, direction,
+    and agreement with chi squared."""
     what = f"steepest_step(x, y, mu={mu:g}, sig={sig:g}, aggression={aggression:g}) " \
            f"with {x.size} bins"
-    values = values_seen(planted_callees, x, mu, sig)
-    expected = -aggression * jacobian(x, y, mu, sig, values=values)
-    mistakes = known(steepest_step_mistakes(x, y, mu, sig, aggression, values), expected)
+    expected = step(x, y, mu, sig, aggression)
+    mistakes = known(steepest_step_mistakes(x, y, mu, sig, aggression), expected)
     got = checking.call(what, function, x.copy(), y.copy(), mu, sig, aggression)
     got = checking.check_shape(what, got, (2,), hint="return one array [step in mu, step in sig].")
     checking.check_finite(what, got)
@@ -430,9 +387,9 @@ def check(name, ns):
     """Check the notebook's function `name` on all its cases; raise checking.CheckFailure.
 
     ns is the notebook's globals(). For dfdmu, dfdsig and steepest_step right versions of
-    the other functions (see `callees`) are planted in ns during the check and the notebook's
-    own restored afterwards. When several cases fail, the failure raised is the first that
-    names a known mistake, else the first.
+    the other functions (the key's own for steepest_step, see `callees` for the others) are
+    planted in ns during the check and the notebook's own restored afterwards. When several
+    cases fail, the failure raised is the first that names a known mistake, else the first.
     """
     if name not in FUNCTIONS:
         raise ValueError(f"unknown function {name!r}; expected one of {FUNCTIONS}")
@@ -441,13 +398,11 @@ def check(name, ns):
         raise checking.CheckFailure(f"{name} is not defined: run the cell that defines it.")
     failures, messages = [], []
     if name == "steepest_step":
-        # Fast kernel-side callees: the expected step is built from the values they give.
-        plants = callees(ns, exact=False)
-        with checking.planted(ns, **plants):
+        with checking.planted(ns, **REFERENCE):
             for case in step_cases():
                 messages += [m for m, _ in steepest_step_mistakes(*case)]
                 try:
-                    check_step(function, plants, *case)
+                    check_step(function, *case)
                 except checking.CheckFailure as failure:
                     failures.append(failure)
     else:

@@ -11,6 +11,15 @@ where its derivative belongs, the wrong axis or ddof, coefficients not mapped ba
 "cost times cost-derivative" update, a start other than the documented one, ...), so a failing
 check can say which mistake the answer matches.
 
+A derivative right on every case is then tried on one hard case (`HARD`), where finite
+differences lose their digits and an exact formula keeps all of them (see
+course/keys/__init__.py): for gradient, targets 1e8 away from the outputs (the loss is
+quadratic in w, so only rounding limits central differences: a step of 10 would pass); for
+gradient_logistic, a second feature a million times smaller than the first (its entry of the
+gradient is compared with its own size); for sigmoid_derivative_from_output, outputs within
+1e-3 of 1. A finite-difference estimate fails there, or on the ordinary cases as a near miss,
+and the message asks whether it is one.
+
 A function that calls other graded functions (gradient may call nn, delta_w calls gradient,
 nn_logistic calls logistic, nn_predict and gradient_logistic call nn_logistic, train_or calls
 logistic and sigmoid_derivative_from_output) is checked with this module's reference versions
@@ -25,7 +34,7 @@ Part 4: X (N, D), W (D, 1), Y (N, 1).
 """
 import numpy as np
 
-from course import checking
+from course import checking, keys
 
 FUNCTIONS = ("nn", "loss", "gradient", "delta_w", "standardize", "unstandardize", "logistic",
              "nn_logistic", "nn_predict", "loss_logistic", "gradient_logistic",
@@ -599,6 +608,7 @@ def check_gradient_(function, w, x, t):
     mistakes = known(gradient_mistakes(w, x, t), expected)
     numeric = (mean_squared_error(linear(x, w + STEP), t)
                - mean_squared_error(linear(x, w - STEP), t)) / (2 * STEP)
+    keys.near_miss(what, got, expected, REFERENCE_RTOL)
     check_number(what, got, numeric, GRADIENT_TOL, mistakes,
                  against="central finite differences of the cost")
     check_number(what, got, expected, REFERENCE_RTOL, mistakes)
@@ -694,6 +704,7 @@ def check_gradient_logistic(function, w, x, t):
     probe = w.astype(float)
     numeric = checking.central_difference(lambda: cross_entropy_of_weights(probe, x, t), probe)
     hint = "d xi/d w has the shape of w, (1, D): (y - t).T (1, N) @ x (N, D), divided by N."
+    keys.near_miss(what, got, expected, REFERENCE_RTOL)
     checking.check_gradient(what, got, numeric, tol=GRADIENT_TOL, mistakes=mistakes, hint=hint)
     checking.check_close(what, got, expected, rtol=REFERENCE_RTOL, mistakes=mistakes, hint=hint)
 
@@ -704,6 +715,7 @@ def check_slope(function, s):
                                hint="It works entry by entry: the result has the shape of s.")
     expected = logistic_slope(s)
     mistakes = known(slope_mistakes(s), expected)
+    keys.near_miss(what, got, expected, REFERENCE_RTOL)
     inside = (np.asarray(s) > 0) & (np.asarray(s) < 1)
     if np.all(inside):
         z = np.log(s) - np.log1p(-np.asarray(s, dtype=float))
@@ -725,6 +737,35 @@ def check_train(function, X, Y, epochs, learning_rate, seed):
                          mistakes=known(mistakes, expected),
                          hint=START_MESSAGE if epochs == 0 else "")
 
+
+def hard_gradient(function):
+    x, t = line(304, 12)
+    what = "gradient(1.3, x, t) for targets 1e8 away from the outputs"
+    keys.check_hard(what, run(what, function, 1.3, x, t + 1e8), slope(1.3, x, t + 1e8),
+                    "the loss, about 1e16, is huge next to its slope")
+
+
+def hard_gradient_logistic(function):
+    rng = np.random.default_rng(613)
+    x = rng.uniform(0.5, 1.5, (8, 2)) * [1.0, 1e-6]
+    w, t = np.array([[0.3, -0.5]]), np.ones((8, 1))
+    what = ("gradient_logistic(w, x, t) for inputs whose second feature is a million times "
+            "smaller than the first")
+    keys.check_hard(what, run(what, function, w, x, t), (logistic_output(x, w) - t).T @ x / 8,
+                    "the slope in the second weight is a millionth of the slope in the first",
+                    entrywise=True)
+
+
+def hard_slope(function):
+    s = 1 - 2.0 ** -np.arange(10, 15)
+    what = "sigmoid_derivative_from_output(s) for outputs s within 1e-3 of 1"
+    keys.check_hard(what, run(what, function, s), logistic_slope(s),
+                    "near 1 the logistic function is nearly flat, its slope tiny next to its "
+                    "value", entrywise=True)
+
+
+HARD = {"gradient": hard_gradient, "gradient_logistic": hard_gradient_logistic,
+        "sigmoid_derivative_from_output": hard_slope}
 
 MISTAKES = {
     "nn": nn_mistakes,
@@ -763,9 +804,9 @@ def check(name, ns):
     """Check the notebook's function `name` on all its cases; raise checking.CheckFailure.
 
     ns is the notebook's globals(). Reference versions of the functions `name` calls (CALLEES)
-    are planted in ns during the check and the notebook's own restored afterwards. When
-    several cases fail, the failure raised is the first that names a known mistake, else the
-    first.
+    are planted in ns during the check and the notebook's own restored afterwards. A
+    derivative right on every case is then checked on its HARD case. When several cases fail,
+    the failure raised is the first that names a known mistake, else the first.
     """
     if name not in FUNCTIONS:
         raise ValueError(f"unknown function {name!r}; expected one of {FUNCTIONS}")
@@ -781,6 +822,8 @@ def check(name, ns):
                 check_case(function, *case)
             except checking.CheckFailure as failure:
                 failures.append(failure)
+        if not failures and name in HARD:
+            HARD[name](function)
     if failures:
         named = [f for f in failures if any(m in str(f) for m in messages)]
         raise (named or failures)[0]

@@ -8,6 +8,14 @@ central finite differences of this module's cost. The reference functions take s
 reproduce the typical mistakes (sigmoid in the hidden layer, tanh' taken as A1 or 1 - A1,
 a missing 1/m, the wrong sign, ...), so a failing check can say which mistake it was.
 
+A backward_propagation right on every case is then tried on one hard case (`_hard_backward`):
+a network with an all but silent hidden neuron, whose entries of the gradient are a million
+times smaller than the others and are compared with their own size. Finite differences of the
+cost lose their digits on such entries, an exact formula does not (see course/keys/__init__.py):
+a finite-difference estimate fails there, or on the ordinary cases as a near miss, and the
+message asks whether it is one. (db2, a single number, is no hard case on its own: an answer
+that estimated only db2 numerically would pass.)
+
 nn_model and predict call other graded functions. Their checks plant this module's reference
 versions of those functions in the notebook's globals for the duration of the call (and
 restore the student's afterwards), so a mistake in, say, forward_propagation costs the points
@@ -26,7 +34,7 @@ import copy
 
 import numpy as np
 
-from course import checking
+from course import checking, keys
 
 FUNCTIONS = ("layer_sizes", "initialize_parameters", "forward_propagation", "compute_cost",
              "backward_propagation", "update_parameters", "nn_model", "predict")
@@ -449,10 +457,31 @@ def _check_backward_propagation(ns, seed, n_x, n_h, m):
                                               probe[name[1:]])
         known = _changed(_backward_variants(params, cache, X, Y, name), expected[name])
         label = f"{name} from {what}"
+        keys.near_miss(label, value, expected[name], REFERENCE_RTOL)
         checking.check_gradient(label, value, numeric, tol=GRADIENT_TOL, mistakes=known,
                                 hint=HINTS[name])
         checking.check_close(label, value, expected[name], rtol=REFERENCE_RTOL,
                              mistakes=known, hint=HINTS[name])
+
+
+def _hard_backward(ns):
+    """backward_propagation, right on every case, for a 2-3-1 network whose third hidden neuron
+    has weights of about 1e-6, on positive inputs all labelled 1: nothing cancels in any entry
+    of the gradient, and that neuron's entries are a million times smaller than the others."""
+    rng = np.random.default_rng(805)
+    small = np.array([[1.0], [1.0], [1e-6]])
+    params = {"W1": rng.uniform(0.3, 1.0, (3, 2)) * small,
+              "b1": rng.uniform(0.1, 0.5, (3, 1)) * small,
+              "W2": rng.uniform(0.3, 1.0, (1, 3)) * small.T, "b2": np.array([[-0.2]])}
+    X, Y = rng.uniform(0.5, 1.5, (2, 5)), np.ones((1, 5))
+    _, cache = forward(params, X)
+    what = ("backward_propagation(parameters, cache, X, Y) for a 2-3-1 network with an all but "
+            "silent hidden neuron")
+    got = checking.call(what, ns["backward_propagation"], _copy(params), _copy(cache),
+                        X.copy(), Y.copy())
+    for name, expected in backward(params, cache, X, Y).items():
+        keys.check_hard(f"{name} from {what}", _entry(what, got, name, "gradients"), expected,
+                        "that neuron's entries are a millionth of the others", entrywise=True)
 
 
 # ---------------------------------------------------------------- update_parameters
@@ -658,11 +687,11 @@ CHECKS = {
 def check(name, ns):
     """Check the notebook's function `name` on every case of its CASES.
 
-    ns is the notebook's globals(). Functions planted for nn_model and predict are removed
-    again, and numpy's global random state (which the check of initialize_parameters seeds)
-    is restored, afterwards. Raises
-    checking.CheckFailure; when several cases fail, the failure raised is the first that
-    names a known mistake, else the first.
+    ns is the notebook's globals(). A backward_propagation right on every case is then
+    checked on the hard case. Functions planted for nn_model and predict are removed again,
+    and numpy's global random state (which the check of initialize_parameters seeds) is
+    restored, afterwards. Raises checking.CheckFailure; when several cases fail, the failure
+    raised is the first that names a known mistake, else the first.
     """
     if name not in CHECKS:
         raise ValueError(f"unknown function {name!r}; expected one of {FUNCTIONS}")
@@ -672,6 +701,8 @@ def check(name, ns):
     known = [message.split("{")[0] for message in messages.values()]
     if name != "initialize_parameters":
         _run_all(cases, lambda *case: check_case(ns, *case), known)
+        if name == "backward_propagation":
+            _hard_backward(ns)
         return
     numpy_random = _notebook_random(ns)
     state = np.random.get_state(), numpy_random.get_state()

@@ -5,6 +5,12 @@ given here. A case with expect="loses" holds one typical mistake and must lose t
 its target's test cell and of no other; a case with expect="full" is a correct answer written
 in another style and must keep full marks. Every Jacobian reads only the notebook's globals,
 never another student function, so DEPENDS is empty.
+
+The finite-difference cases estimate a Jacobian from the cost instead of deriving it (central,
+forward and five-point differences, of the notebook's cost or of a copy of it, with several
+steps): each passes the visible check and must lose its function's points with a message that
+asks whether it is a finite-difference estimate. A complex-step derivative is exact to rounding
+and keeps full marks (see course/keys/__init__.py).
 """
 
 FUNCTIONS = ["J_W3", "J_b3", "J_W2", "J_b2", "J_W1", "J_b1"]
@@ -27,6 +33,22 @@ SUM = "return np.sum(delta, axis=1, keepdims=True) / x.size"
 def wrong(name, target, *body):
     """Return a case whose `target` holds a mistake and must lose that test's points."""
     return dict(name=name, expect="loses", target=target, cells={target: define(target, *body)})
+
+
+def estimated(name, target, *body):
+    """Return a case whose `target` is estimated by finite differences of a cost (`body`, with
+    PARAM for the parameter): it must lose its points, with a message that says why."""
+    lines = "".join(f"    {line}\n" for line in body).replace("PARAM", target[2:])
+    return dict(name=name, expect="loses", target=target, status_matches="finite-difference",
+                cells={target: f"def {target}(x, y):\n{lines}"})
+
+
+# A copy of the notebook's cost, as a student may write it inside the function.
+OWN_COST = ("def own_cost():",
+            "    a = x",
+            "    for W, b in ((W1, b1), (W2, b2), (W3, b3)):",
+            "        a = 1 / (1 + np.exp(-(W @ a + b)))",
+            "    return np.mean(np.sum((a - y) ** 2, axis=0))")
 
 
 def right(name, cells):
@@ -86,6 +108,49 @@ CASES = [
     wrong("b1_averaged_twice", "J_b1", DELTA3, DELTA2, DELTA1,
           "return np.mean(delta, axis=1, keepdims=True) / x.size"),
 
+    # Finite-difference estimates instead of derivations.
+    estimated("w3_central_differences_of_cost", "J_W3",
+              "from readonly.checking import central_difference",
+              "return central_difference(lambda: cost(x, y), PARAM)"),
+    estimated("b3_central_differences_of_cost", "J_b3",
+              "from readonly.checking import central_difference",
+              "return central_difference(lambda: cost(x, y), PARAM, h=1e-4)"),
+    estimated("w2_forward_differences", "J_W2",
+              "J, base = np.zeros_like(PARAM), cost(x, y)",
+              "for i in np.ndindex(*PARAM.shape):",
+              "    keep = PARAM[i]",
+              "    PARAM[i] = keep + 1e-7",
+              "    J[i] = (cost(x, y) - base) / 1e-7",
+              "    PARAM[i] = keep",
+              "return J"),
+    estimated("b2_forward_differences_big_step", "J_b2",
+              "J, base = np.zeros_like(PARAM), cost(x, y)",
+              "for i in np.ndindex(*PARAM.shape):",
+              "    PARAM[i] += 1e-5",
+              "    J[i] = (cost(x, y) - base) / 1e-5",
+              "    PARAM[i] -= 1e-5",
+              "return J"),
+    estimated("w1_five_point_differences", "J_W1",
+              "J = np.zeros_like(PARAM)",
+              "for i in np.ndindex(*PARAM.shape):",
+              "    keep, c = PARAM[i], []",
+              "    for k in (-2, -1, 1, 2):",
+              "        PARAM[i] = keep + k * 1e-3",
+              "        c.append(cost(x, y))",
+              "    PARAM[i] = keep",
+              "    J[i] = (c[0] - 8 * c[1] + 8 * c[2] - c[3]) / 12e-3",
+              "return J"),
+    estimated("b1_central_differences_of_own_cost", "J_b1", *OWN_COST,
+              "J = np.zeros_like(PARAM)",
+              "for i in np.ndindex(*PARAM.shape):",
+              "    keep = PARAM[i]",
+              "    PARAM[i] = keep + 1e-5",
+              "    up = own_cost()",
+              "    PARAM[i] = keep - 1e-5",
+              "    J[i] = (up - own_cost()) / 2e-5",
+              "    PARAM[i] = keep",
+              "return J"),
+
     # Correct answers in other styles keep full marks.
     right("mean_keepdims", {
         "J_b3": define("J_b3", DELTA3, "return delta.mean(axis=1, keepdims=True)"),
@@ -124,6 +189,12 @@ CASES = [
                        "for column in delta.T:",
                        "    total += column.reshape(-1, 1)",
                        "return total / x.size"),
+    }),
+    right("complex_step", {  # exact to rounding: the keys accept it
+        "J_b2": "def J_b2(x, y):\n    global b2\n    keep = b2\n    J = np.zeros_like(keep)\n"
+                "    for i in np.ndindex(*keep.shape):\n        b2 = keep.astype(complex)\n"
+                "        b2[i] += 1e-20j\n        J[i] = cost(x, y).imag / 1e-20\n"
+                "    b2 = keep\n    return J\n",
     }),
     right("all_in_one_expression", {
         "J_W1": define("J_W1",

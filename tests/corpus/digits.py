@@ -6,6 +6,12 @@ target's test cells (for train: test_train, test_train_update and test_train_mom
 no other; a case with expect="full" is a correct answer written in another style and must keep
 full marks. The tests hand every function correct inputs (train and predict get stand-in
 networks), so no function's points depend on another's: DEPENDS is empty.
+
+The finite-difference cases estimate dscores or a backward_* numerically instead of deriving it
+(from the scores log(probs), or from the labels read off dscores, or from dscores times the
+scores; of the notebook's functions or of a copy; central or forward differences): each passes
+the visible check and must lose its function's points with a message that asks whether it is
+a finite-difference estimate.
 """
 
 FUNCTIONS = ["forward", "softmax", "cost", "dscores", "batch_W", "backward_W2", "backward_b2",
@@ -75,6 +81,29 @@ def wrong(name, target, cell):
     return dict(name=name, expect="loses", target=target, cells={target: cell})
 
 
+def estimated(name, target, value, parameter, step, kind="central"):
+    """Return a case whose `target` differentiates `value` (an expression of p, a copy of the
+    parameters, and of y, the labels read off dscores) numerically in p[parameter]: it must
+    lose its points, with a message that says why."""
+    if kind == "central":
+        lines = ["    p[parameter][i] = keep + step", "    up = J(p)",
+                 "    p[parameter][i] = keep - step", "    g[i] = (up - J(p)) / (2 * step)"]
+    else:
+        lines = ["    p[parameter][i] = keep + step", "    g[i] = (J(p) - base) / step"]
+    cell = define(target, "y = np.argmin(dscores, axis=1)  # the only negative entry of a row",
+                  "def J(p):", f"    return {value}",
+                  f"parameter, step = {parameter!r}, {step!r}",
+                  "p = {k: np.array(v, dtype=float) for k, v in params.items()}",
+                  "g, base = np.zeros_like(p[parameter]), J(p)",
+                  "for i in np.ndindex(*g.shape):", "    keep = p[parameter][i]", *lines,
+                  "    p[parameter][i] = keep", "return g")
+    return dict(wrong(name, target, cell), status_matches="finite-difference")
+
+
+OWN_LOSS = ("-np.log(softmax(forward(X, p)[0])[np.arange(len(y)), y]).mean() "
+            "+ reg * (np.sum(p['W1'] ** 2) + np.sum(p['W2'] ** 2))")
+
+
 def right(name, cells):
     """Return a case of correct answers in other styles, which must keep full marks."""
     return dict(name=name, expect="full", cells=cells)
@@ -140,6 +169,14 @@ CASES = [
         "dscores", "return (probs - 1) / len(y)")),
     wrong("dscores_column_block", "dscores", define(
         "dscores", "grad = probs.copy()", "grad[:, y] -= 1", "return grad / len(y)")),
+    dict(wrong("dscores_differences_of_cost", "dscores", define(
+        "dscores", "scores, grad = np.log(probs), np.zeros_like(probs)",
+        'none = {"W1": np.zeros(1), "W2": np.zeros(1)}',
+        "for i in np.ndindex(*scores.shape):", "    keep = scores[i]",
+        "    scores[i] = keep + 1e-5", "    up = cost(softmax(scores), y, none, 0.0)",
+        "    scores[i] = keep - 1e-5",
+        "    grad[i] = (up - cost(softmax(scores), y, none, 0.0)) / 2e-5",
+        "    scores[i] = keep", "return grad")), status_matches="finite-difference"),
 
     # batch_W
     wrong("batch_W_transposed", "batch_W", define("batch_W", "return deltas.T @ inputs")),
@@ -160,6 +197,8 @@ CASES = [
     wrong("w2_uses_inputs", "backward_W2", define(
         "backward_W2", 'return X.T @ dscores + 2 * reg * params["W2"]')),
     wrong("w2_no_penalty", "backward_W2", define("backward_W2", "return hidden.T @ dscores")),
+    estimated("w2_differences_of_cost", "backward_W2",
+              "cost(softmax(forward(X, p)[0]), y, p, reg)", "W2", 1e-6),
 
     # backward_b2
     wrong("b2_divided_twice", "backward_b2", define("backward_b2", "return dscores.mean(axis=0)")),
@@ -169,6 +208,8 @@ CASES = [
         "backward_b2", "return dscores.sum(axis=1)")),
     wrong("b2_keepdims", "backward_b2", define(
         "backward_b2", "return dscores.sum(axis=0, keepdims=True)")),
+    estimated("b2_forward_differences_through_dscores", "backward_b2",
+              "np.sum(dscores * forward(X, p)[0])", "b2", 1e-7, kind="forward"),
 
     # backward_W1
     wrong("w1_relu_passes_negatives", "backward_W1", define(
@@ -184,6 +225,8 @@ CASES = [
         'return X.T @ delta + 2 * reg * params["W1"]')),
     wrong("w1_divided_twice", "backward_W1", define(
         "backward_W1", DELTA, 'return X.T @ delta / len(X) + 2 * reg * params["W1"]')),
+    estimated("w1_differences_through_dscores", "backward_W1",  # the chain rule, then numbers
+              "np.sum(dscores * forward(X, p)[0]) + reg * np.sum(p['W1'] ** 2)", "W1", 1e-5),
 
     # backward_b1
     wrong("b1_relu_passes_negatives", "backward_b1", define(
@@ -195,6 +238,7 @@ CASES = [
         "backward_b1", DELTA, "return delta.mean(axis=0)")),
     wrong("b1_penalised", "backward_b1", define(
         "backward_b1", DELTA, 'return delta.sum(axis=0) + 2 * reg * params["b1"]')),
+    estimated("b1_differences_of_own_loss", "backward_b1", OWN_LOSS, "b1", 1e-4),
 
     # train: the mini-batch ...
     wrong("train_batch_from_validation", "train", train(batch=[

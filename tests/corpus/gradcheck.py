@@ -8,11 +8,17 @@ functions of `self`; the style "series" is the body of the well-known "Neural Ne
 Demystified" methods pasted in unchanged.
 
 DEPENDS is empty: every test gives the function it checks a `self` whose other methods are
-known to be right (a network whose sigmoidPrime is central differences of the sigmoid, or a
-stand-in with a known cost and gradient, the module's Bowl), in the public and in the hidden
-tests alike. So a mistake in sigmoidPrime or costFunction never costs the points of
+known to be right (a network whose sigmoidPrime is central differences of the sigmoid in the
+public tests and the key's exact sigma' in the hidden ones, or a stand-in with a known cost and
+gradient). So a mistake in sigmoidPrime or costFunction never costs the points of
 costFunctionPrime, and a mistake in the network's methods never costs those of
 computeNumericalGradient or costFunctionWrapper.
+
+The finite-difference cases estimate sigmoidPrime or costFunctionPrime numerically instead of
+deriving them (the module's numerical_derivative; central, forward or five-point differences
+of the cost or of a copy of it): each passes the visible check and must lose its function's
+points with a message that asks whether it is a finite-difference estimate.
+computeNumericalGradient is meant to be numerical.
 """
 
 FUNCTIONS = ["sigmoidPrime", "costFunction", "costFunctionPrime", "computeNumericalGradient",
@@ -36,6 +42,12 @@ def define(name, *body):
 def wrong(name, target, *body):
     """Return a case whose `target` holds a mistake and must lose that test's points."""
     return dict(name=name, expect="loses", target=target, cells={target: define(target, *body)})
+
+
+def estimated(name, target, *body):
+    """Return a case whose `target` is a finite-difference estimate: it must lose its points,
+    with a message that says why."""
+    return dict(wrong(name, target, *body), status_matches="finite-difference")
 
 
 def right(name, cells):
@@ -88,6 +100,11 @@ CASES = [
     wrong("sp_z_times_one_minus_z", "sigmoidPrime", "return z * (1 - z)"),
     wrong("sp_exponent_sign", "sigmoidPrime", "return np.exp(z) / ((1 + np.exp(-z)) ** 2)"),
     wrong("sp_returns_sigmoid", "sigmoidPrime", "return self.sigmoid(z)"),
+    estimated("sp_numerical_derivative", "sigmoidPrime",
+              "from readonly.gradcheck_module import numerical_derivative",
+              "return numerical_derivative(self.sigmoid)(z)"),
+    estimated("sp_central_differences", "sigmoidPrime", "h = 1e-6",
+              "return (self.sigmoid(z + h) - self.sigmoid(z - h)) / (2 * h)"),
 
     # costFunction
     wrong("cf_builtin_sum", "costFunction", FORWARD,
@@ -129,6 +146,47 @@ CASES = [
           *prime(delta3="delta3 = np.multiply(y - self.yHat, self.sigmoidPrime(self.z3))")),
     wrong("cfp_undefined_yhat", "costFunctionPrime",
           *prime(delta3="delta3 = np.multiply(-(y - yHat), self.sigmoidPrime(self.z3))")),
+
+    estimated("cfp_five_point_differences", "costFunctionPrime",
+              "grads = []",
+              "for W in (self.W1, self.W2):",
+              "    g = np.zeros(W.shape)",
+              "    for i in np.ndindex(*W.shape):",
+              "        keep, J = W[i], []",
+              "        for k in (-2, -1, 1, 2):",
+              "            W[i] = keep + k * 1e-3",
+              "            J.append(self.costFunction(X, y))",
+              "        W[i] = keep",
+              "        g[i] = (J[0] - 8 * J[1] + 8 * J[2] - J[3]) / 12e-3",
+              "    grads.append(g)",
+              "return tuple(grads)"),
+    estimated("cfp_central_differences_of_cost", "costFunctionPrime",
+              "start = self.getParams()",
+              "grad = np.zeros(start.size)",
+              "for i in range(start.size):",
+              "    step = np.zeros(start.size)",
+              "    step[i] = 1e-6",
+              "    self.setParams(start + step)",
+              "    up = self.costFunction(X, y)",
+              "    self.setParams(start - step)",
+              "    grad[i] = (up - self.costFunction(X, y)) / 2e-6",
+              "self.setParams(start)",
+              "return grad[:self.W1.size].reshape(self.W1.shape), "
+              "grad[self.W1.size:].reshape(self.W2.shape)"),
+    estimated("cfp_forward_differences_of_own_cost", "costFunctionPrime",
+              "def J():",
+              "    yHat = self.sigmoid(self.sigmoid(X @ self.W1) @ self.W2)",
+              "    return (0.5 * np.sum((y - yHat) ** 2) / len(X)",
+              "            + self.Lambda / 2 * (np.sum(self.W1 ** 2) + np.sum(self.W2 ** 2)))",
+              "grads = []",
+              "for W in (self.W1, self.W2):",
+              "    g, base = np.zeros(W.shape), J()",
+              "    for i in np.ndindex(*W.shape):",
+              "        W[i] += 1e-8",
+              "        g[i] = (J() - base) / 1e-8",
+              "        W[i] -= 1e-8",
+              "    grads.append(g)",
+              "return tuple(grads)"),
 
     # computeNumericalGradient
     wrong("cng_forward_difference", "computeNumericalGradient",

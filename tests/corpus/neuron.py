@@ -11,6 +11,11 @@ gradient_logistic call nn_logistic, and train_or calls logistic and
 sigmoid_derivative_from_output. Every test of a caller, public and hidden, runs it with
 stand-ins or reference versions of its callees planted in the notebook, so a mistake in a
 callee costs only the callee's points: DEPENDS is empty.
+
+The finite-difference cases estimate a derivative from a cost instead of deriving it (central
+or forward differences, of the notebook's loss or of a copy of it, with several steps): each
+passes the visible check and must lose its function's points with a message that asks whether
+it is a finite-difference estimate.
 """
 
 FUNCTIONS = ["nn", "loss", "gradient", "delta_w", "standardize", "unstandardize", "logistic",
@@ -34,6 +39,12 @@ def wrong(name, target, *body, before=""):
     """Return a case whose `target` holds a mistake and must lose that function's points."""
     return dict(name=name, expect="loses", target=target,
                 cells={target: define(target, *body, before=before)})
+
+
+def estimated(name, target, *body):
+    """Return a case whose `target` is a finite-difference estimate: it must lose its points,
+    with a message that says why."""
+    return dict(wrong(name, target, *body), status_matches="finite-difference")
 
 
 def right(name, cells):
@@ -70,6 +81,12 @@ CASES = [
     wrong("gradient_through_squared_error", "gradient",
           "return 2 * np.mean(x * (nn(x, w) - t) ** 2)"),
     wrong("gradient_missing_x", "gradient", "return 2 * np.mean(nn(x, w) - t)"),
+
+    estimated("gradient_central_differences_of_loss", "gradient", "h = 1e-6",
+              "return (loss(nn(x, w + h), t) - loss(nn(x, w - h), t)) / (2 * h)"),
+    estimated("gradient_forward_differences_of_own_loss", "gradient", "h = 1e-8",
+              "def xi(v):", "    return np.mean((x * v - t) ** 2)",
+              "return (xi(w + h) - xi(w)) / h"),
 
     # delta_w
     wrong("delta_w_adds_the_gradient", "delta_w", "return learning_rate * gradient(w_k, x, t)"),
@@ -134,11 +151,31 @@ CASES = [
     wrong("gradient_logistic_transposed", "gradient_logistic",
           "return x.T @ (nn_logistic(x, w) - t) / len(x)"),
 
+    estimated("gradient_logistic_central_differences_of_loss", "gradient_logistic",
+              "g = np.zeros_like(w, dtype=float)",
+              "for j in range(w.shape[1]):",
+              "    step = np.zeros_like(g)",
+              "    step[0, j] = 1e-5",
+              "    g[0, j] = (loss_logistic(nn_logistic(x, w + step), t)",
+              "               - loss_logistic(nn_logistic(x, w - step), t)) / 2e-5",
+              "return g"),
+    estimated("gradient_logistic_central_differences_of_own_loss", "gradient_logistic",
+              "def xi(v):", "    z = x @ v.T", "    return np.mean(np.logaddexp(0, z) - t * z)",
+              "g = np.zeros_like(w, dtype=float)",
+              "for j in range(w.shape[1]):",
+              "    step = np.zeros_like(g)",
+              "    step[0, j] = 1e-4",
+              "    g[0, j] = (xi(w + step) - xi(w - step)) / 2e-4",
+              "return g"),
+
     # sigmoid_derivative_from_output
     wrong("slope_squashes_again", "sigmoid_derivative_from_output",
           "return logistic(s) * (1 - logistic(s))"),
     wrong("slope_of_tanh", "sigmoid_derivative_from_output", "return 1 - s ** 2"),
     wrong("slope_wrong_sign", "sigmoid_derivative_from_output", "return s * (s - 1)"),
+    estimated("slope_central_differences_of_logistic", "sigmoid_derivative_from_output",
+              "z = np.log(s) - np.log(1 - s)",
+              "return (logistic(z + 1e-5) - logistic(z - 1e-5)) / 2e-5"),
 
     # train_or
     wrong("train_or_cost_times_cost_derivative", "train_or", *training(

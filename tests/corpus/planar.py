@@ -8,6 +8,12 @@ in another style and must keep full marks.
 nn_model and predict call the other graded functions, but their tests replace those callees
 (by stand-ins in the public part, by the key's reference versions in the hidden part) while
 they run, so a mistake in a callee costs the callee's points only: DEPENDS is empty.
+
+The finite-difference cases estimate backward_propagation's gradients from a cost instead of
+deriving them (central or forward differences, of the notebook's forward_propagation and
+compute_cost or of a copy of them, with several steps): each passes the visible check and must
+lose backward_propagation's points with a message that asks whether it is a finite-difference
+estimate.
 """
 
 FUNCTIONS = ["layer_sizes", "initialize_parameters", "forward_propagation", "compute_cost",
@@ -66,6 +72,27 @@ SIZES = ("n_x, _, n_y = layer_sizes(X, Y)",)
 
 def backward(*lines):
     return ("backward_propagation",) + BACKWARD_START + lines
+
+
+def estimated(name, cost, difference):
+    """Return a case whose backward_propagation differentiates `cost` (a line computing J from
+    p, a copy of the parameters) by `difference` (lines setting g from p, i and h, the entry
+    i of parameter `name` perturbed in place): it must lose its points, saying why."""
+    return dict(wrong(name, "backward_propagation",
+                      "def J(p):", f"    {cost}",
+                      "grads = {}",
+                      "for name in parameters:",
+                      "    p = {k: np.array(v, dtype=float) for k, v in parameters.items()}",
+                      "    g = np.zeros_like(p[name])",
+                      "    for i in np.ndindex(*g.shape):",
+                      *[f"        {line}" for line in difference],
+                      "    grads['d' + name] = g",
+                      "return grads"),
+                status_matches="finite-difference")
+
+
+CENTRAL = ("keep = p[name][i]", "p[name][i] = keep + h", "up = J(p)", "p[name][i] = keep - h",
+           "g[i] = (up - J(p)) / (2 * h)", "p[name][i] = keep")
 
 
 CASES = [
@@ -142,6 +169,17 @@ CASES = [
         "dZ2 = Y - A2", DW2, DB2, DZ1, DW1, DB1, GRADS)),
     wrong("backward_extra_sigmoid_slope", *backward(
         "dZ2 = (A2 - Y) * A2 * (1 - A2)", DW2, DB2, DZ1, DW1, DB1, GRADS)),
+
+    estimated("backward_central_differences_of_cost",
+              "return compute_cost(forward_propagation(X, p)[0], Y)", ("h = 1e-6",) + CENTRAL),
+    estimated("backward_forward_differences_of_cost",
+              "return compute_cost(forward_propagation(X, p)[0], Y)",
+              ("base = J(p)", "p[name][i] += 1e-7", "g[i] = (J(p) - base) / 1e-7",
+               "p[name][i] -= 1e-7")),
+    estimated("backward_central_differences_of_own_cost",
+              "A = 1 / (1 + np.exp(-(p['W2'] @ np.tanh(p['W1'] @ X + p['b1']) + p['b2'])))\n"
+              "        return -np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A))",
+              ("h = 1e-4",) + CENTRAL),
 
     # update_parameters
     wrong("update_sign", "update_parameters",

@@ -1,16 +1,18 @@
-"""The kernel factory that runs inside a sandbox: it imports what every kernel needs once, then
-forks a kernel for each notebook (course/sandbox.py drives it).
+"""Kernel side: the kernel factory, inside the sandbox; it imports what every kernel needs once,
+then forks a kernel for each notebook (course/sandbox.py drives it from the grader).
 
 Starting a Python kernel costs about 0.7 s of CPU, nearly all of it imports (ipykernel, numpy,
 matplotlib), and each notebook needs a fresh kernel. A fork of this process starts with all of
 it imported, for a few milliseconds. Isolation between notebooks holds because one kernel at a
 time lives here: before forking the next, every other process in the sandbox's own process
-tree is killed and its private /tmp emptied; this process cannot be traced or written by the
-kernels (it is not dumpable); and it never runs a student's code itself.
+tree is killed, every place a kernel can write (/tmp, /dev/shm, System V IPC objects) is
+emptied, and then proven empty: a factory that cannot prove it answers with an error, and the
+grader throws it away. This process cannot be traced or written by the kernels (it is not
+dumpable), and it never runs a student's code itself.
 
 This file is sent to the sandbox as source text (`python -c`): standard library only, besides
 the modules it pre-imports. It reads one JSON request a line on stdin and answers on stdout:
-{"op": "clear"} -> {}; {"op": "spawn", "argv": [...], "cwd": path} -> {"pid": n}; {"op": "poll", "pid": n} ->
+{"op": "clear"} -> {} (or {"error": ...} when a trace is left); {"op": "spawn", "argv": [...], "cwd": path} -> {"pid": n}; {"op": "poll", "pid": n} ->
 {"code": exit code or null}; {"op": "signal", "pid": n, "signum": s} -> {}.
 """
 import ctypes
@@ -45,8 +47,16 @@ def prepare():
     ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
+# The places a kernel can write that outlive it: sized tmpfs mounts of the sandbox. (The root and
+# /dev are remounted read-only; the kernel's own folder is emptied by the grader.)
+WRITABLE = ("/tmp", "/dev/shm")
+SYSV_IPC = {"shm": 0, "sem": 0, "msg": 0}  # /proc/sysvipc table -> IPC_RMID of its *ctl call
+IPC_RMID = 0
+
+
 def clear():
-    """Kill every process of the sandbox but this one (and its init), empty /tmp."""
+    """Kill every process of the sandbox but this one (and its init), empty every place a
+    kernel can write, and check that nothing is left; raise if anything is."""
     if os.getpid() > 3:  # not in a process tree of our own: kill(-1) would reach outside
         raise RuntimeError("the kernel factory must run in its own PID namespace")
     for _ in range(100):  # until nothing is left; a process may fork while it is killed
@@ -56,7 +66,13 @@ def clear():
             break
         time.sleep(0.002)
         reap()  # a killed child stays until reaped, and may still be signalled
-    empty("/tmp", mount_points())
+    mounts = mount_points()
+    for folder in WRITABLE:
+        empty(folder, mounts)
+    remove_ipc_objects()
+    left = traces(mounts)
+    if left:
+        raise RuntimeError(f"a kernel left traces that cannot be removed: {', '.join(left[:5])}")
 
 
 def mount_points():
@@ -65,7 +81,8 @@ def mount_points():
 
 
 def empty(folder, mounts):
-    """Remove what is in `folder`, except the folders mounted into it (this sandbox's own)."""
+    """Remove what is in `folder`, except the folders mounted into it (this sandbox's own).
+    Folders a kernel made read-only or unreadable are opened up first (it ran as this user)."""
     for name in os.listdir(folder):
         path = os.path.join(folder, name)
         if path in mounts:
@@ -73,9 +90,56 @@ def empty(folder, mounts):
         if any(m.startswith(path + "/") for m in mounts):
             empty(path, mounts)
         elif os.path.isdir(path) and not os.path.islink(path):
+            open_up(path)
             shutil.rmtree(path, ignore_errors=True)
         else:
             os.unlink(path)
+
+
+def open_up(folder):
+    """Give this user full rights on `folder` and every folder below it (a kernel may have made
+    some unreadable; the grader uses this too, for the factory's folder)."""
+    os.chmod(folder, 0o700)
+    for top, folders, _ in os.walk(folder):
+        for name in folders:
+            path = os.path.join(top, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o700)
+
+
+def remove_ipc_objects():
+    """Remove the System V shared memory, semaphores and message queues a kernel left: they
+    live in the sandbox's IPC namespace, which every kernel of this factory shares."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for table in SYSV_IPC:
+        for ident in ipc_objects(table):
+            getattr(libc, f"{table}ctl")(*((ident, IPC_RMID, None) if table != "sem"
+                                           else (ident, 0, IPC_RMID)))
+
+
+def ipc_objects(table):
+    """The ids of the System V IPC objects in /proc/sysvipc/<table>."""
+    try:
+        with open(f"/proc/sysvipc/{table}") as listing:
+            rows = listing.read().splitlines()[1:]
+    except OSError:
+        return []
+    return [int(row.split()[1]) for row in rows if row.strip()]
+
+
+def traces(mounts):
+    """What a kernel could have left for the next one: processes, files, IPC objects."""
+    left = [f"process {pid}" for pid in os.listdir("/proc")
+            if pid.isdigit() and int(pid) not in (1, os.getpid())]
+    for folder in WRITABLE:
+        for top, folders, files in os.walk(folder):
+            left += [os.path.join(top, n) for n in files]
+            left += [os.path.join(top, n) for n in folders
+                     if not any(m == os.path.join(top, n) or m.startswith(os.path.join(top, n) + "/")
+                                for m in mounts)]
+            folders[:] = [n for n in folders if os.path.join(top, n) not in mounts]
+    left += [f"System V {table} {ident}" for table in SYSV_IPC for ident in ipc_objects(table)]
+    return left
 
 
 EXITED = {}
