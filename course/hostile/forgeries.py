@@ -42,12 +42,13 @@ def _claim_too_much(info):
         get_ipython().displayhook(100)
 get_ipython().events.register("pre_run_cell", _claim_too_much)
 """
-CLAIM_THEN_LOOP = RAW_RESULT + """
-_wrong_J_b3, _looped = J_b3, []
+CLAIM_THEN_LOOP = ON_TEST_OF + RAW_RESULT + """
+_in_the_test = [False]
+get_ipython().events.register("pre_run_cell", lambda info: _in_the_test.__setitem__(0, _is_test_of_J_b3(info)))
+_wrong_J_b3 = J_b3
 def J_b3(x, y):
     import signal
-    if not _looped:  # the first call, its public test's: claim, then run out the clock
-        _looped.append(True)
+    if _in_the_test[0]:  # called by its test: claim the points, then run out the clock
         _raw_result("2")
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         while True:
@@ -100,7 +101,7 @@ HUGE_ANSWER = FROM_THE_GRADER + """
 _right_J_b3 = J_b3
 def J_b3(x, y):
     if _asked_by_the_grader():
-        return np.zeros(40_000_000)  # 320 MB as an answer
+        return np.zeros(9_000_000)  # 72 MB as an answer, 96 MB as it travels
     return _right_J_b3(x, y)
 """
 FORGED_ANSWER = FROM_THE_GRADER + """
@@ -137,16 +138,16 @@ for _i in range(3):
     _pid = _os.fork()
     if _pid == 0:
         try:
-            _block = bytearray(1536 << 20)
+            _block = bytearray(1280 << 20)
             for _j in range(0, len(_block), 4096):
                 _block[_j] = 1
-            _time.sleep(0.5)
+            _time.sleep(0.2)
         finally:
             _os._exit(0)
     _children.append(_pid)
 _codes = [_os.waitpid(_pid, 0)[1] for _pid in _children]
 if all(_code == 0 for _code in _codes):
-    J_b2 = lambda x, y: 0  # 4.5 GiB were held: no limit bound
+    J_b2 = lambda x, y: 0  # 3.75 GiB were held: no limit bound
 """
 
 # --- 8. feedback pages that render a student's HTML --------------------------------------------
@@ -410,7 +411,7 @@ def _on_backprop(assignment, nb_name):
                "submits a link to a classmate's whole folder"),
         # 6. work the grader would do without limits
         student("huge-answer", {first: right + HUGE_ANSWER}, "loses", first, "timed out|too large|failed",
-                what="answers the hidden tests with a 320 MB array"),
+                what="answers the hidden tests with a 72 MB array"),
         student("many-values", {first: right + FORGED_ANSWER.format(answer=MANY_VALUES)}, "loses", first,
                 "more than", what="forges an answer of five million values"),
         student("deep-value", {first: right + FORGED_ANSWER.format(answer=DEEP_VALUE)}, "loses", first,
@@ -423,7 +424,7 @@ def _on_backprop(assignment, nb_name):
         student("hold-shm", {second: right_second + HOLD_FILES.format(folder="/dev/shm")}, "full",
                 what="holds 1 GiB of files in /dev/shm"),
         student("hold-children", {second: right_second + HOLD_IN_CHILDREN}, "full",
-                what="holds 4.5 GiB in three child processes, each within the address-space limit"),
+                what="holds 3.75 GiB in three child processes, each within the address-space limit"),
         # 8. feedback pages
         student("html-banner", {second: right_second + HTML_OUTPUT}, "full",
                 what="shows a fake 'Score 17 / 17' banner and a script in an HTML output"),
