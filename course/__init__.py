@@ -1,4 +1,4 @@
-"""Backpropagation by hand: instructor tooling and the grading harness of the course.
+"""Grader side: Backpropagation by hand: instructor tooling and the grading harness of the course.
 
 `python -m course --help` lists the commands (release, grade, demo). The checking library
 that every test cell calls is `course.checking`; answer keys for the hidden tests live in

@@ -1,4 +1,4 @@
-"""The instructor's command line: `python -m course {release,grade,demo}`."""
+"""Grader side: the instructor's command line: `python -m course {release,grade,demo}`."""
 import argparse
 import sys
 

@@ -1,4 +1,4 @@
-"""Build cohorts of student submissions from the release: for the demo, the tests and benchmarks.
+"""Grader side: build cohorts of student submissions from the release: for the demo, the tests and benchmarks.
 
 A submission starts from the student version in release/ (what a student downloads). The
 perfect student fills every answer cell with the source solution; a case then replaces the

@@ -1,4 +1,4 @@
-"""The main job: release, build a sample cohort, grade it, and show what came out.
+"""Grader side: the main job: release, build a sample cohort, grade it, and show what came out.
 
 The cohort has, for every assignment: a perfect student, one who submitted the release
 untouched, three students with typical mistakes from the wrong-answer corpus, a notebook

@@ -1,4 +1,4 @@
-"""Feedback pages: rendered once, markdown sanitised, under a Content-Security-Policy.
+"""Grader side: feedback pages: rendered once, markdown sanitised, under a Content-Security-Policy.
 
 nbconvert's HTMLExporter renders a page, then parses all of it again with BeautifulSoup, to
 give images without alt text a placeholder one and to make the cells of its lab template

@@ -1,4 +1,4 @@
-"""Move one submission's grades between nbgrader gradebooks, and read a gradebook as plain data.
+"""Grader side: move one submission's grades between nbgrader gradebooks, and read a gradebook as plain data.
 
 Workers grade in a private gradebook of their own (course/worker.py); the course's gradebook,
 SQLite or PostgreSQL, has one writer: the coordinator, which copies each result in with

@@ -32,6 +32,7 @@ gigabytes fails that test with a MemoryError instead of taking the grader down.
 import builtins
 import contextlib
 import functools
+import itertools
 import json
 import re
 import resource
@@ -85,7 +86,10 @@ class KernelLink:
         self.installed = False
         self._interrupted = False  # whether the last exchange needed the interrupt
         self.comm_id = None  # the comm of the current install; a new one for each
-        self.local = {}  # grader-side objects the kernel holds references to
+        self.local = {}  # number -> grader-side object the kernel holds a reference to
+        # Numbers are never given twice (an id() may be: a stub kept from an earlier test
+        # must not reach an object lent later at the same address).
+        self._numbers, self._counter = {}, itertools.count(1)
 
     def request(self, payload):
         if not self.installed:
@@ -109,6 +113,7 @@ class KernelLink:
         """Put back the notebook's names that the test changed, and forget every grader-side
         object lent to the kernel: a stub it kept now gets an error, never the reference."""
         self.local.clear()
+        self._numbers.clear()
         if self.installed:
             try:
                 self.request({"op": "restore"})
@@ -144,8 +149,11 @@ class KernelLink:
     def _keep(self, obj):
         if isinstance(obj, Remote):
             return {"ref": obj._number}
-        self.local[id(obj)] = obj
-        return {"ref": id(obj), "remote": True, "name": getattr(obj, "__name__", "reference")}
+        number = self._numbers.get(id(obj))
+        if number is None or self.local.get(number) is not obj:
+            number = self._numbers[id(obj)] = next(self._counter)
+        self.local[number] = obj
+        return {"ref": number, "remote": True, "name": getattr(obj, "__name__", "reference")}
 
     def _resolve(self, number, form):
         return self.local[number] if form.get("remote") else Remote(self, number, form.get("type"))

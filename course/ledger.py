@@ -1,4 +1,4 @@
-"""What a grading run has finished, so that the next run can skip it: `course grade` resumes.
+"""Grader side: what a grading run has finished, so that the next run can skip it: `course grade` resumes.
 
 One small JSON file per submission, LEDGER/<assignment>/<student>.json, written (atomically)
 only after the submission's gradebook entries, autograded copy and feedback are in place. It

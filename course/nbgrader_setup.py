@@ -1,4 +1,4 @@
-"""One place that builds nbgrader's configuration and API object for a course folder.
+"""Grader side: one place that builds nbgrader's configuration and API object for a course folder.
 
 The release and grading commands run nbgrader in-process (its CLI costs about 3 s of start-up
 per call). They read the course's `nbgrader_config.py`, point nbgrader at the folder they work

@@ -1,4 +1,4 @@
-"""Reading, writing and naming notebook cells, the way every course command needs them."""
+"""Grader side: reading, writing and naming notebook cells, the way every course command needs them."""
 import json
 import re
 from pathlib import Path

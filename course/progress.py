@@ -1,4 +1,4 @@
-"""A one-line progress display for long grading runs, shown only on a terminal."""
+"""Grader side: A one-line progress display for long grading runs, shown only on a terminal."""
 import sys
 import time
 

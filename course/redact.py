@@ -1,4 +1,4 @@
-"""Feedback that shows students why a test failed, never the hidden test that found it.
+"""Grader side: feedback that shows students why a test failed, never the hidden test that found it.
 
 nbgrader's ClearHiddenTests removes hidden regions from a test cell's source, but a failing
 check's traceback still quotes the test's lines. This preprocessor, run after it when

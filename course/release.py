@@ -1,4 +1,4 @@
-"""Regenerate the student versions in release/ from source/, or check that they are current.
+"""Grader side: regenerate the student versions in release/ from source/, or check that they are current.
 
 The release is nbgrader's `generate_assignment` output; before it runs, every assignment gets
 a fresh generated copy of the checking library (`readonly/checking.py`), so the public tests

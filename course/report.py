@@ -1,4 +1,4 @@
-"""Reports on a graded cohort, read back from the gradebook: what an instructor looks at first.
+"""Grader side: reports on a graded cohort, read back from the gradebook: what an instructor looks at first.
 
 Per assignment: how many submissions, their mean and median score, the share of submissions
 that got each graded function fully right, and the mistakes the checks named most often (read

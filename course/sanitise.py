@@ -1,4 +1,4 @@
-"""Runs in the grader: cleans a graded notebook so that its feedback page shows the
+"""Grader side: cleans a graded notebook so that its feedback page shows the
 submission but can never run any of it.
 
 Everything in a submitted notebook comes from the student and is hostile: markdown and raw

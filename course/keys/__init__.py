@@ -1,4 +1,4 @@
-"""Answer keys for the hidden tests, one module per assignment, and what they share: telling a
+"""Grader side: answer keys for the hidden tests, one module per assignment, and what they share: telling a
 derived gradient from a finite-difference estimate of it.
 
 The course asks students to derive gradients. An exact formula, however it is arranged, agrees

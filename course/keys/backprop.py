@@ -1,4 +1,4 @@
-"""Answer key for the hidden tests of 03-backprop (the Jacobians J_W3 ... J_b1).
+"""Grader side: answer key for the hidden tests of 03-backprop (the Jacobians J_W3 ... J_b1).
 
 The hidden part of each test cell calls `check(name, globals())`. For several seeded cases,
 networks of other sizes and other numbers of examples, `check` plants random weights in the

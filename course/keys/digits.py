@@ -1,4 +1,4 @@
-"""Answer key for the hidden tests of 06-digits (a two-layer ReLU + softmax network).
+"""Grader side: answer key for the hidden tests of 06-digits (a two-layer ReLU + softmax network).
 
 The hidden part of each test cell calls `check(name, globals())` (or `check(name, globals(),
 part)` for a further test cell of the same function). When grading, that runs in the grader's

@@ -1,4 +1,4 @@
-"""Answer key for the hidden tests of 05-gradcheck (sigmoidPrime ... costFunctionWrapper).
+"""Grader side: answer key for the hidden tests of 05-gradcheck (sigmoidPrime ... costFunctionWrapper).
 
 The hidden part of each test cell calls `check(name, globals())`. When grading, that runs in
 the grader's process and `globals()` stands for the student's kernel (course/judge.py): the

@@ -1,4 +1,4 @@
-"""Answer key for the hidden tests of 01-heights (f, dfdmu, dfdsig and steepest_step).
+"""Grader side: answer key for the hidden tests of 01-heights (f, dfdmu, dfdsig and steepest_step).
 
 The hidden part of each test cell calls `check(name, globals())`, or `check_descent(globals())`
 for the descent. Each check runs the student's function on several seeded cases (heights and

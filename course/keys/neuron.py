@@ -1,4 +1,4 @@
-"""Answer key for the hidden tests of 02-neuron (the single neuron).
+"""Grader side: answer key for the hidden tests of 02-neuron (the single neuron).
 
 The hidden part of each test cell calls `check(name, globals())`. For several seeded cases of
 other sizes, seeds and scales, `check` calls the student's function on fresh copies of its

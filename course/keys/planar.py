@@ -1,4 +1,4 @@
-"""Answer key for the hidden tests of 04-planar (a 2-n_h-1 classifier: tanh, then sigmoid).
+"""Grader side: answer key for the hidden tests of 04-planar (a 2-n_h-1 classifier: tanh, then sigmoid).
 
 The hidden part of each test cell calls `check(name, globals())`. For several seeded cases of
 other sizes `check` calls the student's function on fresh copies of its inputs and compares
