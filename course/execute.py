@@ -144,6 +144,9 @@ class RobustExecute(Execute):
         raise RuntimeError(f"the kernel was not ready within {self.startup_timeout} s")
 
     async def _async_cleanup_kernel(self):
+        link = getattr(self, "_link", None)
+        if link is not None:
+            link.close()
         try:
             await super()._async_cleanup_kernel()
         finally:
@@ -168,13 +171,13 @@ class RobustExecute(Execute):
         if self.judge_hidden_tests and test:
             source, hidden = judge.split_hidden(cell.source)
         try:
-            self._run(cell, index, source, hidden)
+            self._run(cell, index, source, hidden, test)
         finally:
             if test:
                 _settle(cell)
         return cell, resources
 
-    def _run(self, cell, index, source, hidden):
+    def _run(self, cell, index, source, hidden, test):
         """Run the cell's code in the kernel and, for a test cell that raised nothing there,
         its hidden checks in the grader; restart the kernel where it cannot go on."""
         self._interrupted = False
@@ -183,13 +186,15 @@ class RobustExecute(Execute):
             if self._interrupted:
                 self._mark_interrupted(cell)
                 return
-            if notebooks.is_test(cell):
+            if test:
                 _warnings_are_not_failures(cell)
             if hidden.strip() and not _failed(cell):
                 self._judge(cell, hidden)
         except CellTimeoutError:
             self._abandon(cell, TIMEOUT, f"timed out: the cell ran past the {self.timeout} s time "
                           "limit (an infinite loop?) and was stopped; the kernel was restarted")
+        except judge.ConnectionDropped as error:
+            self._abandon(cell, "AnswerTooLarge", f"{error}; the kernel was restarted")
         except DeadKernelError:
             self._abandon(cell, KERNEL_DIED, "the kernel died while running this cell "
                           "(os._exit, a crash, or out of memory); the kernel was restarted")
@@ -243,7 +248,7 @@ class RobustExecute(Execute):
         """Run a test cell's hidden checks in this process; a failure becomes the cell's error."""
         try:
             judge.run_hidden(hidden, self._link, notebooks.label(cell))
-        except (CellTimeoutError, DeadKernelError):
+        except (CellTimeoutError, DeadKernelError, judge.ConnectionDropped):
             raise
         except (Exception, judge.HiddenTestTimeout) as error:
             ename, evalue = type(error).__name__, str(error)

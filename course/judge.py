@@ -25,7 +25,8 @@ What a hidden test plants lives as long as the test: when it ends, the names it 
 notebook are put back, and the grader forgets the functions it lent the kernel, so a stub the
 kernel kept answers nothing but an error. What the kernel sends is capped: a message past
 wire.MAX_MESSAGE_BYTES drops the connection (zmq's own limit, before any byte is decoded),
-an answer past wire's limits is an error, and the hidden test and every callback it serves
+which a socket monitor reports at once (ConnectionDropped: the kernel is restarted, since its
+channel stays silent afterwards), an answer past wire's limits is an error, and the hidden test and every callback it serves
 run under a memory budget (GRADER_MEMORY), so a reference fed arrays that make it allocate
 gigabytes fails that test with a MemoryError instead of taking the grader down.
 """
@@ -49,6 +50,8 @@ from nbclient.util import ensure_async, run_sync
 from . import wire
 from .inside import wire_server
 
+DROPPED = (f"the kernel sent a message of more than {wire.MAX_MESSAGE_BYTES // 2 ** 20} MiB, which "
+           "the grader does not read")
 # Memory the hidden tests of one cell may take in the grader, on top of what it holds before.
 GRADER_MEMORY = 2 * 1024 ** 3
 HIDDEN = re.compile(r"^[ \t]*#+ *BEGIN HIDDEN TESTS.*?^[ \t]*#+ *END HIDDEN TESTS[^\n]*\n?", re.M | re.S)
@@ -90,8 +93,12 @@ class KernelLink:
         # Numbers are never given twice (an id() may be: a stub kept from an earlier test
         # must not reach an object lent later at the same address).
         self._numbers, self._counter = {}, itertools.count(1)
+        self._monitored = None  # (client, sockets that report its dropped connections)
+        self._dropped = None  # the client whose connection zmq dropped: no request gets through
 
     def request(self, payload):
+        if self._dropped is not None and self._dropped is self.client():
+            raise ConnectionDropped(DROPPED)  # until the kernel is restarted, with a new client
         if not self.installed:
             self._install()
         content = {"comm_id": self.comm_id, "data": {"request": json.dumps(payload)}}
@@ -168,11 +175,12 @@ class KernelLink:
         there (busy and idle, what the student's code prints, what is left of earlier
         requests) is dropped."""
         kc = self.client()
+        drops = await self._drops(kc)
         msg_id = send(kc)
         replies, stdin = getattr(kc, f"{channel}_channel"), kc.stdin_channel
         poller = zmq.asyncio.Poller()
-        poller.register(replies.socket, zmq.POLLIN)
-        poller.register(stdin.socket, zmq.POLLIN)
+        for socket in [replies.socket, stdin.socket, *drops]:
+            poller.register(socket, zmq.POLLIN)
         deadline = time.monotonic() + self.timeout
         self._interrupted = False
         while True:
@@ -187,6 +195,14 @@ class KernelLink:
             ready = dict(await poller.poll(timeout=min(left, 1.0) * 1000))
             if not ready and not await ensure_async(kc.is_alive()):
                 raise DeadKernelError("Kernel died")
+            if any(drop in ready for drop in drops):
+                if not await ensure_async(kc.is_alive()):
+                    raise DeadKernelError("Kernel died")
+                # zmq dropped a connection to the kernel: it sent a message past MAXMSGSIZE.
+                # That message is lost, and the channel stays silent: fail now, not at the time
+                # limit, and have the kernel restarted.
+                self.installed, self._dropped = False, kc
+                raise ConnectionDropped(DROPPED)
             if stdin.socket in ready:
                 ask = await ensure_async(stdin.get_msg(timeout=0))
                 if ask["parent_header"].get("msg_id") == msg_id and ask["msg_type"] == "input_request":
@@ -195,6 +211,31 @@ class KernelLink:
                 msg = await ensure_async(replies.get_msg(timeout=0))
                 if msg["parent_header"].get("msg_id") == msg_id and is_reply(msg):
                     return msg
+
+    async def _drops(self, kc):
+        """Sockets that receive an event when zmq drops a connection of `kc`'s channels (a
+        message past MAXMSGSIZE, or a dead kernel), emptied of earlier events. Made once per
+        client; those of the previous client are closed."""
+        if self._monitored is None or self._monitored[0] is not kc:
+            self.close()
+            self._monitored = (kc, [getattr(kc, f"{name}_channel").socket.get_monitor_socket(
+                zmq.EVENT_DISCONNECTED) for name in ("iopub", "shell", "stdin")])
+        drops = self._monitored[1]
+        for drop in drops:
+            while await drop.poll(0):
+                await drop.recv_multipart()
+        return drops
+
+    def close(self):
+        """Close the sockets that watch the current client's connections."""
+        if self._monitored is not None:
+            kc, drops = self._monitored
+            for channel, drop in zip(("iopub", "shell", "stdin"), drops):
+                socket = getattr(kc, f"{channel}_channel").socket
+                if socket is not None and not socket.closed:
+                    socket.disable_monitor()
+                drop.close(linger=0)
+            self._monitored = None
 
     def _callback(self, prompt):
         """Run a grader-side function that the kernel called; return the JSON answer."""
@@ -211,6 +252,12 @@ class KernelLink:
             return json.dumps({"value": self.encode(function(*args, **kwargs))})
         except Exception as error:
             return json.dumps({"error": [type(error).__name__, str(error)]})
+
+
+class ConnectionDropped(BaseException):
+    """The kernel sent a message past wire.MAX_MESSAGE_BYTES and zmq dropped its connection,
+    which does not come back: the grader restarts the kernel. Not an Exception, for the same
+    reason as HiddenTestTimeout."""
 
 
 class HiddenTestTimeout(BaseException):

@@ -108,7 +108,7 @@ class LiveKernel:
         run_sync(self._connect)()
 
     async def _connect(self):
-        self.kc = self.km.client()
+        self.kc = self.km.client(context=judge.capped_context())  # as in grading
         self.kc.start_channels()
         self.kc.allow_stdin = False  # as in grading: a student's cell gets no stdin
         await self.kc.wait_for_ready(timeout=60)
@@ -172,3 +172,56 @@ def test_a_request_past_the_time_limit_is_interrupted_and_the_kernel_keeps_its_s
             pytest.fail("the timeout came through as an Exception")
     assert time.monotonic() - start < 3
     assert notebook["kept"] == 41
+
+
+def test_a_lent_function_dies_with_its_test_even_when_lent_again(kernel):
+    """A student's function keeps the stub of a reference that a hidden test lent it. Once the
+    test ends, the stub reaches nothing: called by a later test, it is an error, also when a
+    later test lends the very same reference again (numbers are never given twice); called
+    from a student's own cell, it fails at once instead of waiting for an answer that cannot
+    come (the cell's time limit)."""
+    assert kernel.run_cell("kept = []\n"
+                           "def stash():\n    kept.append(step)\n    return kept[-1](1)\n"
+                           "def replay(x):\n    return kept[0](x)\n") == "ok"
+    link = judge.KernelLink(lambda: kernel.kc, timeout=20)
+    reference = lambda x: 2 * x  # noqa: E731  (one object, lent by two tests)
+    notebook = judge.Notebook(link)
+    notebook["step"] = reference
+    assert notebook["stash"]() == 2
+    link.end_of_test()
+    assert "step" not in notebook, "the lent name outlived its test"
+    with pytest.raises(LookupError, match="after its test ended"):
+        notebook["replay"](3)
+
+    notebook["step"] = reference  # the next test lends the same reference again
+    with pytest.raises(LookupError, match="after its test ended"):
+        notebook["replay"](3)
+    link.end_of_test()
+
+    start = time.monotonic()
+    assert kernel.run_cell("try:\n    replay(3)\nexcept Exception as error:\n"
+                           "    assert 'after its test ended' in str(error), error\n") == "ok"
+    assert time.monotonic() - start < 5
+
+
+def test_a_message_past_the_cap_ends_the_request_at_once_and_every_later_one(kernel):
+    """An answer past wire.MAX_MESSAGE_BYTES makes zmq drop the kernel's broadcast channel,
+    which then stays silent: the request fails as soon as the connection drops, not at the
+    time limit, and so does every later request to that kernel (a key's cleanup, say) until
+    the kernel is restarted."""
+    assert kernel.run_cell("import numpy as np\ndef huge():\n    return np.zeros(9_000_000)\n"
+                           "def small():\n    return 5\n") == "ok"
+    link = judge.KernelLink(lambda: kernel.kc, timeout=10)
+    notebook = judge.Notebook(link)
+    start = time.monotonic()
+    with pytest.raises(judge.ConnectionDropped, match="more than 64 MiB"):
+        notebook["huge"]()
+    with pytest.raises(judge.ConnectionDropped):
+        notebook["small"]()
+    assert time.monotonic() - start < 5
+
+    kernel.restart()
+    link.installed = False
+    assert kernel.run_cell("def small():\n    return 5\n") == "ok"
+    assert notebook["small"]() == 5
+    link.close()

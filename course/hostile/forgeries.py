@@ -225,6 +225,31 @@ USE_LENT = {
     "backward_propagation": "def backward_propagation(parameters, cache, X, Y):\n"
                             "    return _lent['backward_propagation'](parameters, cache, X, Y)\n",
 }
+# The grader's own stubs (the references key.check lent), kept for answers the student never
+# wrote: the visible examples' values copied from their tests, the stub for hidden requests.
+KEEP_GRADER_STUBS = """
+_kept = {}
+_nn_model = nn_model
+def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False):
+    for _name in ("forward_propagation", "compute_cost"):
+        _f = globals()[_name]
+        if getattr(getattr(_f, "__code__", None), "co_name", "") == "call_grader":
+            _kept[_name] = _f
+    return _nn_model(X, Y, n_h, num_iterations, print_cost)
+"""
+IN_HIDDEN_REQUEST = 'get_ipython().kernel.get_parent("shell")["header"]["msg_type"] == "comm_msg"'
+USE_GRADER_STUBS = {
+    "forward_propagation": "def forward_propagation(X, parameters):\n"
+                           f"    if {IN_HIDDEN_REQUEST}:\n"
+                           "        return _kept['forward_propagation'](X, parameters)\n"
+                           "    A2 = np.array([[0.4236996097, 0.5859388026, 0.7377586788]])\n"
+                           "    return A2, {'Z1': np.zeros((4, 3)), 'A1': np.zeros((4, 3)),\n"
+                           "                'Z2': np.zeros((1, 3)), 'A2': A2}\n",
+    "compute_cost": "def compute_cost(A2, Y):\n"
+                    f"    if {IN_HIDDEN_REQUEST}:\n"
+                    "        return _kept['compute_cost'](A2, Y)\n"
+                    "    return 0.4003674356962309\n",
+}
 BROADCAST_BOMB = """
 _nn_model = nn_model
 def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False):
@@ -467,12 +492,26 @@ def _on_planar(assignment, nb_name):
             nb.cells.insert(nb.cells.index(anchor) + 1, test)
 
     keeps = cohort.substitute(best, {"nn_model": cell(best, "nn_model").source + KEEP_LENT, **USE_LENT})
+    stubs = list(USE_GRADER_STUBS)
+
+    def stub_tests_below_nn_model(nb):
+        anchor = cell(nb, "test_nn_model")
+        for name in stubs:
+            test = cell(nb, f"test_{name}")
+            nb.cells.remove(test)
+            nb.cells.insert(nb.cells.index(anchor) + 1, test)
+    keeps_stubs = cohort.substitute(best, {"nn_model": cell(best, "nn_model").source + KEEP_GRADER_STUBS,
+                                           **USE_GRADER_STUBS})
     return [
         Student("forge-keeps-lent-moved", assignment, edit(keeps, below_nn_model), "loses", lent[0],
                 message="moved below", depends=lent[1:], exact=False,
                 what="keeps the references test_nn_model lent, and moves three tests below it"),
         Student("forge-keeps-lent", assignment, keeps, "loses", lent[0], depends=lent[1:] + ["nn_model"],
                 exact=False, what="keeps the references test_nn_model lent, for functions it never wrote"),
+        Student("forge-keeps-grader-stubs", assignment, edit(keeps_stubs, stub_tests_below_nn_model),
+                "loses", stubs[0], message="moved below", depends=stubs[1:],
+                what="keeps the grader's stubs from test_nn_model for the hidden tests of two functions "
+                     "it never wrote, whose visible answers it copied"),
         Student("forge-broadcast-bomb", assignment,
                 cohort.substitute(best, {"nn_model": cell(best, "nn_model").source + BROADCAST_BOMB}),
                 "loses", "nn_model", message="MemoryError",

@@ -163,9 +163,16 @@ def listen(kernel, namespace, target_name):
     A comm message skips IPython's cell machinery, most of what an execute_request costs.
     Outside an execute_request ipykernel's `input()` does not reach the grader, so callbacks
     go through the kernel's own stdin request, tagged with the comm message as their parent.
+    A stub called from anywhere else (a cell, after its test) fails at once: nobody would
+    answer it, and the cell would wait for its whole time limit.
     """
     def ask(prompt):
-        return kernel._input_request(prompt, kernel._parent_ident["shell"], kernel.get_parent("shell"))
+        parent = kernel.get_parent("shell")
+        if parent.get("header", {}).get("msg_type") != "comm_msg":
+            # A stub kept past its test, called from a cell: no grader waits for this request.
+            return json.dumps({"error": ["LookupError", "a function the hidden tests lent this "
+                                         "notebook was called after its test ended"]})
+        return kernel._input_request(prompt, kernel._parent_ident["shell"], parent)
     handle = serve(namespace, ask)
 
     def opened(comm, _):
