@@ -1,4 +1,4 @@
-"""`python -m course ...`: see course/cli.py."""
+"""Grader side: `python -m course ...`: see course/cli.py."""
 import sys
 
 from .cli import main

@@ -1,4 +1,4 @@
-"""Submissions that break, abuse or try to fool the grader, built from an assignment's release.
+"""Grader side (tests and benches): submissions that break, abuse or try to fool the grader, built from an assignment's release.
 
 Each is a `Student` with the outcome grading must produce (base.py). The test suite grades them
 in one cohort with honest students and checks every outcome exactly; bench/stock_comparison.py
