@@ -1,5 +1,6 @@
 # Generated from course/checking.py by `python -m course release`: do not edit here.
-"""Checks that grade a numpy answer and say, in the student's terms, what is wrong with it.
+"""Both sides (the kernel's public tests and the grader's hidden ones): checks that grade a numpy
+answer and say, in the student's terms, what is wrong with it.
 
 Every public and hidden test of the course calls these functions instead of writing its own
 asserts, so a stricter grader changes this one module. Each check raises `CheckFailure`, an
