@@ -66,3 +66,51 @@ def check_corpus(corpus, functions, mistakes, name=r"[a-z][a-z0-9_]*"):
         assert all(list(c["cells"]) == [function] for c in wrong)
     assert len([c for c in cases if c["expect"] == "full"]) >= 5
     assert set(mistakes) == {c["name"] for c in cases if c["expect"] == "loses"}
+
+
+def visible_failure(folder, cell_source, ns):
+    """Run only the public part of a test cell of assignment `folder` (what the student runs
+    while working), with that assignment's readonly/checking.py; return its failure message,
+    or None if it passes."""
+    from course.judge import split_hidden
+    with own_checking(folder):
+        return failure(lambda: exec(split_hidden(cell_source)[0], ns))
+
+
+def named_mistakes(message, messages):
+    """The messages among `messages` (a function's known mistakes) that `message` names."""
+    return [m for m in messages if message and m in message]
+
+
+def check_same_diagnosis(visible, hidden, messages):
+    """Where the visible test names a typical mistake, the hidden tests name the same one."""
+    named = named_mistakes(visible, messages)
+    if named:
+        assert hidden is not None, f"the visible test names {named[0]!r}; the hidden tests pass"
+        assert any(m in hidden for m in named), (
+            f"the visible test names {named[0]!r}, the hidden tests say: {hidden}")
+
+
+def own_checking(folder):
+    """Context: `readonly.checking` is assignment `folder`'s own copy while the block runs, so
+    that its known_mistakes() reads that assignment's readonly/mistakes.json (the in-process
+    tests of several assignments share one `readonly` namespace package)."""
+    import contextlib
+    import importlib.util
+
+    @contextlib.contextmanager
+    def swapped():
+        path = ROOT / "source" / folder / "readonly" / "checking.py"
+        spec = importlib.util.spec_from_file_location("readonly.checking", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        saved = sys.modules.get("readonly.checking")
+        sys.modules["readonly.checking"] = module
+        try:
+            yield module
+        finally:
+            if saved is None:
+                sys.modules.pop("readonly.checking", None)
+            else:
+                sys.modules["readonly.checking"] = saved
+    return swapped()

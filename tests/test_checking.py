@@ -76,7 +76,31 @@ def test_check_close_passes_equal_values_and_explains_a_wrong_one():
     with pytest.raises(CheckFailure, match="J disagrees with the expected value.*missing σ′"):
         checking.check_close("J", expected ** 2, expected, mistakes=[("missing σ′", expected ** 2)])
     with pytest.raises(CheckFailure, match=r"relative error .*\. Look at layer 2"):
-        checking.check_close("J", expected + 1, expected, hint="Look at layer 2")
+        checking.check_close("J", expected + 1, expected, advice="Look at layer 2")
+
+
+def test_a_hint_comes_only_with_the_failure_it_explains():
+    """A shape hint with a wrong shape, advice with an unexplained wrong value; neither with a
+    named mistake, nor the shape hint with a wrong value."""
+    expected = np.linspace(1, 2, 6).reshape(2, 3)
+    ask = dict(hint="Keep a column.", advice="Look at layer 2.", mistakes=[("missing σ′", expected ** 2)])
+    with pytest.raises(CheckFailure, match=r"shape \(3, 2\).*Keep a column") as shape:
+        checking.check_close("J", expected.T, expected, **ask)
+    assert "layer 2" not in str(shape.value)
+    with pytest.raises(CheckFailure, match="Look at layer 2") as value:
+        checking.check_close("J", expected + 1, expected, **ask)
+    assert "column" not in str(value.value)
+    with pytest.raises(CheckFailure, match="missing σ′") as named:
+        checking.check_close("J", expected ** 2, expected, **ask)
+    assert "column" not in str(named.value) and "layer 2" not in str(named.value)
+
+
+def test_a_one_element_array_is_named_or_taken_as_its_number():
+    with pytest.raises(CheckFailure, match=r"shape \(1,\); expected a single number: this array holds one"):
+        checking.check_scalar("cost", np.array([3.0]), 3.0)
+    assert checking.check_scalar("cost", np.array([[3.0]]), 3.0, one_element=True) is None
+    with pytest.raises(CheckFailure, match="sum \\(or squeeze\\)"):
+        checking.check_scalar("cost", np.array([3.0, 0.0]), 3.0, one_element=True)
 
 
 def test_check_gradient_compares_with_finite_differences():

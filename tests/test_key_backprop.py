@@ -10,7 +10,8 @@ import re
 
 import numpy as np
 import pytest
-from notebook_under_test import check_corpus, failure, load, namespace
+from notebook_under_test import (check_corpus, check_same_diagnosis, failure, load, namespace,
+                                 named_mistakes, visible_failure)
 
 CELLS, CORPUS = load("03-backprop", "backprop")
 
@@ -99,6 +100,32 @@ def test_mistake_loses_only_its_target(case):
         if function != target:
             assert key_failure(function, ns) is None, function
             assert run_test_cell(function, ns) is None, function
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "loses"],
+                         ids=lambda case: case["name"])
+def test_the_visible_test_names_what_the_hidden_tests_name(case):
+    """While working, the student's visible test names the mistake the hidden tests name at
+    grading, from the values in readonly/mistakes.json."""
+    ns = notebook_namespace(case["cells"])
+    target = case["target"]
+    visible = visible_failure("03-backprop", CELLS["test_" + target], ns)
+    messages = [m for m, _ in key.visible_mistakes()[target]]
+    check_same_diagnosis(visible, key_failure(target, ns), messages)
+
+
+def test_the_visible_tests_name_the_typical_mistakes():
+    """Every corpus mistake the visible test catches by value is named there, not just found."""
+    unnamed = []
+    for case in CASES:
+        if case["expect"] != "loses" or case.get("status_matches") == "finite-difference":
+            continue
+        ns = notebook_namespace(case["cells"])
+        visible = visible_failure("03-backprop", CELLS["test_" + case["target"]], ns)
+        messages = [m for m, _ in key.visible_mistakes()[case["target"]]]
+        if visible and "disagrees" in visible and not named_mistakes(visible, messages):
+            unnamed.append((case["name"], visible))
+    assert not unnamed, unnamed
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "full"],

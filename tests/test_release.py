@@ -8,7 +8,7 @@ import sys
 import nbformat
 import pytest
 
-from course import RELEASE, ROOT, SOURCE, notebooks, release
+from course import RELEASE, ROOT, SOURCE, coverage, notebooks, release
 from course.release import assignments
 
 SOURCE_NOTEBOOKS = sorted(SOURCE.glob("*/*.ipynb"))
@@ -121,3 +121,14 @@ def test_every_test_cell_is_decided_by_hidden_tests_in_the_grader():
             if notebooks.is_test(cell):
                 _, hidden = judge.split_hidden(cell.source)
                 assert hidden.strip(), f"{path.parent.name}: {notebooks.grade_id(cell)} has no hidden tests"
+
+
+def test_every_graded_function_names_enough_typical_mistakes():
+    """docs/MISTAKES.md counts, per graded function, the mistakes its visible test names while
+    the student works and those its hidden tests name at grading; every function is held to
+    coverage.LEAST_VISIBLE and coverage.LEAST_HIDDEN."""
+    short = {f"{name} {function}": (len(visible), len(hidden))
+             for name in release.assignments()
+             for function, (visible, hidden) in coverage.named(name).items()
+             if len(visible) < coverage.LEAST_VISIBLE or len(hidden) < coverage.LEAST_HIDDEN}
+    assert not short, f"(visible, hidden) named mistakes below the minimum: {short}"

@@ -163,6 +163,41 @@ def mistake_values(name, params, x, y, expected):
     return values
 
 
+def hidden_mistakes(name):
+    """The messages of the mistakes the hidden tests of `name` can name (course/coverage.py)."""
+    return [message for message, _ in mistakes(name)] + [keys.FINITE_DIFFERENCE]
+
+
+# The visible tests: the training data of readonly/backprop_module.py, and a network drawn by
+# reset_network(random=np.random.RandomState(seed)) with n1 = 6 and n2 = 7.
+VISIBLE_SEEDS = {"J_W3": 3, "J_b3": 4, "J_W2": 5, "J_b2": 6, "J_W1": 7, "J_b1": 8}
+
+
+def visible_network(seed, n1=6, n2=7):
+    """The weights reset_network(random=np.random.RandomState(seed)) gives, as a dict."""
+    random = np.random.RandomState(seed)
+    params = {}
+    for name, shape in (("W1", (n1, 1)), ("b1", (n1, 1)), ("W2", (n2, n1)), ("b2", (n2, 1)),
+                        ("W3", (2, n2)), ("b3", (2, 1))):
+        params[name] = random.randn(*shape) / 2
+    return params
+
+
+def visible_mistakes():
+    """{function: [(message, value)]}: what each typical mistake gives on the visible test's
+    example, for readonly/mistakes.json (written at release; the training data come from the
+    assignment's own readonly module)."""
+    from course import SOURCE
+    import runpy
+    data = runpy.run_path(str(SOURCE / "03-backprop" / "readonly" / "backprop_module.py"))
+    x, y = data["training_data"]()
+    found = {}
+    for name, seed in VISIBLE_SEEDS.items():
+        params = visible_network(seed)
+        found[name] = mistake_values(name, params, x, y, backward(params, x, y)[name])
+    return found
+
+
 def random_case(seed, n1, n2, n):
     """Return (params, x, y): a random 1-n1-n2-2 network, inputs (1, n) and targets (2, n)."""
     rng = np.random.default_rng(seed)

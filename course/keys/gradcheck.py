@@ -558,11 +558,11 @@ def check_computeNumericalGradient(function, ns):
                 known.append((message, value))
         checking.check_close(what, got, exact, rtol=GRADIENT_TOL, mistakes=known,
                              hint=f"It has one entry per parameter, shape {start.shape}, like "
-                                  "N.getParams(). A relative error between 1e-6 and 1e-2 "
-                                  "usually means one-sided differences, or a step far larger "
-                                  "than e = 1e-4.")
+                                  "N.getParams().",
+                             advice="A relative error between 1e-6 and 1e-2 usually means "
+                                    "one-sided differences, or a step far larger than e = 1e-4.")
         checking.check_close(f"the parameters of N after {what}", after, start, rtol=1e-12,
-                             hint="computeNumericalGradient must leave the network as it "
+                             advice="computeNumericalGradient must leave the network as it "
                                   "found it: end with N.setParams(...) of the parameters it "
                                   "started from.")
 

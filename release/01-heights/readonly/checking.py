@@ -1,5 +1,6 @@
 # Generated from course/checking.py by `python -m course release`: do not edit here.
-"""Checks that grade a numpy answer and say, in the student's terms, what is wrong with it.
+"""Both sides (the kernel's public tests and the grader's hidden ones): checks that grade a numpy
+answer and say, in the student's terms, what is wrong with it.
 
 Every public and hidden test of the course calls these functions instead of writing its own
 asserts, so a stricter grader changes this one module. Each check raises `CheckFailure`, an
@@ -12,14 +13,20 @@ Assignments ship a generated copy of this file as `readonly/checking.py` (see
 `python -m course release`); this file is the one to edit.
 """
 import contextlib
+import json
+from pathlib import Path
 
 import numpy as np
 
 __all__ = [
     "CheckFailure", "call", "as_array", "check_shape", "check_finite", "check_close",
     "check_gradient", "check_scalar", "central_difference", "relative_error", "diagnose",
-    "planted",
+    "planted", "known_mistakes",
 ]
+# Beside the generated copy in an assignment's readonly/: what typical mistakes give on the
+# visible examples ({label: [[message, value], ...]}), written by `python -m course release`
+# from the answer key's visible_mistakes().
+MISTAKES_FILE = "mistakes.json"
 
 
 class CheckFailure(AssertionError):
@@ -125,17 +132,20 @@ def diagnose(got, expected, mistakes=()):
     return None
 
 
-def check_close(what, got, expected, rtol=1e-6, mistakes=(), hint=""):
-    """Fail unless `got` equals `expected` to relative error `rtol`; name the mistake if known."""
-    _compare(what, got, expected, rtol, mistakes, hint, "the expected value")
+def check_close(what, got, expected, rtol=1e-6, mistakes=(), hint="", advice=""):
+    """Fail unless `got` equals `expected` to relative error `rtol`; name the mistake if known.
+
+    `hint` is shown with a wrong shape only, `advice` with a wrong value that no known
+    mistake explains: a hint never comes with a failure it does not explain."""
+    _compare(what, got, expected, rtol, mistakes, hint, advice, "the expected value")
 
 
-def check_gradient(what, got, numeric, tol=1e-6, mistakes=(), hint=""):
+def check_gradient(what, got, numeric, tol=1e-6, mistakes=(), hint="", advice=""):
     """Fail unless an analytic gradient agrees with a finite-difference one to relative error `tol`."""
-    _compare(what, got, numeric, tol, mistakes, hint, "central finite differences of the cost")
+    _compare(what, got, numeric, tol, mistakes, hint, advice, "central finite differences of the cost")
 
 
-def _compare(what, got, expected, tol, mistakes, hint, against):
+def _compare(what, got, expected, tol, mistakes, hint, advice, against):
     expected = np.asarray(expected, dtype=float)
     got = check_shape(what, got, expected.shape, hint)
     check_finite(what, got)
@@ -147,16 +157,34 @@ def _compare(what, got, expected, tol, mistakes, hint, against):
     if reason:
         message += f": {reason}"
     else:
-        message += "." + (" " + hint if hint else "")
+        message += "." + (" " + advice if advice else "")
     raise CheckFailure(message)
 
 
-def check_scalar(what, got, expected, rtol=1e-6, mistakes=()):
-    """Fail unless `got` is one number (not an array) equal to `expected`."""
+def check_scalar(what, got, expected, rtol=1e-6, mistakes=(), advice="", one_element=False):
+    """Fail unless `got` is one number equal to `expected`. With `one_element`, a one-element
+    array (what Python's built-in sum makes of a numpy column, as in code written for the
+    originals) counts as its number; without, it is named as what it is."""
     if isinstance(got, np.ndarray) and got.ndim > 0:
-        raise CheckFailure(f"{what} returned an array of shape {got.shape}; expected a single "
-                           "number: sum (or squeeze) it to a scalar.")
-    check_close(what, got, expected, rtol=rtol, mistakes=mistakes)
+        if got.size == 1 and one_element:
+            got = got.reshape(())
+        else:
+            raise CheckFailure(
+                f"{what} returned an array of shape {got.shape}; expected a single number: " + (
+                    "this array holds one; return the number itself (np.sum of the whole array, "
+                    "or float(...) of this one: Python's built-in sum of a numpy column gives a "
+                    "one-element array)." if got.size == 1 else "sum (or squeeze) it to a scalar."))
+    check_close(what, got, expected, rtol=rtol, mistakes=mistakes, advice=advice)
+
+
+def known_mistakes(label):
+    """[(message, value)] of the typical mistakes on the visible example `label`, from the
+    assignment's readonly/mistakes.json: values only, never the code that made them."""
+    path = Path(__file__).with_name(MISTAKES_FILE)
+    if not path.exists():
+        return []
+    found = json.loads(path.read_text()).get(label, [])
+    return [(message, np.asarray(value, dtype=float)) for message, value in found]
 
 
 @contextlib.contextmanager
