@@ -156,6 +156,8 @@ class KernelLink:
     def _keep(self, obj):
         if isinstance(obj, Remote):
             return {"ref": obj._number}
+        if isinstance(obj, InNotebook):
+            return {"ref": 0, "global": obj.name}
         number = self._numbers.get(id(obj))
         if number is None or self.local.get(number) is not obj:
             number = self._numbers[id(obj)] = next(self._counter)
@@ -302,11 +304,25 @@ class Remote:
         return f"<{self._type} in the student's kernel>"
 
 
+class InNotebook:
+    """An argument that is the notebook's own object `name`, not a copy: passed to a notebook
+    function, it lets the hidden tests see afterwards (by reading `name`) whether the function
+    changed its argument in place. Made by Notebook.own(name)."""
+
+    def __init__(self, name):
+        self.name = name
+
+
 class Notebook(MutableMapping):
     """The notebook's global namespace, as the hidden tests see it through `globals()`."""
 
     def __init__(self, link):
         self._link = link
+
+    def own(self, name):
+        """The notebook's object `name` itself, as an argument of a call into the notebook
+        (values read through `self[name]` are copies)."""
+        return InNotebook(name)
 
     def __getitem__(self, name):
         try:

@@ -130,3 +130,24 @@ def test_planted_restores_the_namespace_even_when_the_block_fails():
             assert ns == {"f": "reference", "g": "reference"}
             1 / 0
     assert ns == {"f": "mine"}
+
+
+def test_call_unchanged_sees_an_argument_changed_in_place_in_process():
+    from course import keys
+    ns = {}
+
+    def scale_in_place(X, factor):
+        X *= factor
+        return X
+    X = np.ones((2, 2))
+    with pytest.raises(CheckFailure, match="changed its argument X in place"):
+        keys.call_unchanged("scale(X, 2)", ns, scale_in_place, X, 2, names=["X", "factor"])
+    assert np.array_equal(X, np.ones((2, 2))) and ns == {}
+    params = {"W": np.ones(2), "b": np.zeros(1)}
+
+    def update_in_place(params):
+        params["W"] -= 1
+        return params
+    with pytest.raises(CheckFailure, match="changed its argument parameters"):
+        keys.call_unchanged("update(parameters)", ns, update_in_place, params, names=["parameters"])
+    assert keys.call_unchanged("f", ns, lambda p: dict(p, W=p["W"] - 1), params)["W"].tolist() == [0, 0]

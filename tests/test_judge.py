@@ -225,3 +225,21 @@ def test_a_message_past_the_cap_ends_the_request_at_once_and_every_later_one(ker
     assert kernel.run_cell("def small():\n    return 5\n") == "ok"
     assert notebook["small"]() == 5
     link.close()
+
+
+def test_an_answer_that_changes_its_argument_in_place_is_seen_through_the_wire(kernel):
+    """Values read from the kernel are copies, so a function that overwrites its argument
+    would go unseen; keys.call_unchanged passes the notebook's own object and reads it back."""
+    from course import checking, keys
+    assert kernel.run_cell("import numpy as np\n"
+                           "def centre_in_place(X):\n    X -= X.mean(axis=0)\n    return X\n"
+                           "def centre(X):\n    return X - X.mean(axis=0)\n") == "ok"
+    link = judge.KernelLink(lambda: kernel.kc, timeout=20)
+    notebook = judge.Notebook(link)
+    X = np.arange(6.0).reshape(3, 2)
+    got = keys.call_unchanged("centre(X)", notebook, notebook["centre"], X, names=["X"])
+    assert np.allclose(got, X - X.mean(axis=0)) and np.array_equal(X, np.arange(6.0).reshape(3, 2))
+    with pytest.raises(checking.CheckFailure, match="changed its argument X in place"):
+        keys.call_unchanged("centre_in_place(X)", notebook, notebook["centre_in_place"], X, names=["X"])
+    assert not [n for n in notebook if n.startswith("_key")] and "_key_argument_0" not in notebook
+    link.close()

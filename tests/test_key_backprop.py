@@ -32,6 +32,7 @@ MISTAKE = {
     "b3_summed_over_neurons": r"shape \(1, 40\).*sum delta3 over the examples",
     "b3_no_keepdims": r"shape \(2,\).*keepdims=True",
     "b3_missing_two": r"factor 2 is missing",
+    "b3_overwrites_y": r"changed its argument y in place",
     "b3_sigma_prime_of_a": r"evaluated at the activations a3",
     "w2_no_transpose": r"W3 is not transposed",
     "w2_sigma_prime_of_z3": r"uses d_sigma\(z3\) where layer 2 needs d_sigma\(z2\)",

@@ -1,5 +1,6 @@
 """Grader side: answer keys for the hidden tests, one module per assignment, and what they share: telling a
-derived gradient from a finite-difference estimate of it.
+derived gradient from a finite-difference estimate of it, and calling a notebook function in a
+way that shows whether it changed its arguments.
 
 The course asks students to derive gradients. An exact formula, however it is arranged, agrees
 with a key's reference to about 1e-14; a finite difference of the cost does not, and the keys
@@ -20,6 +21,8 @@ A complex-step derivative (the imaginary part of the cost at a parameter plus 1e
 Telling it apart would take a look at how the answer is computed (planting another cost, say),
 which a copy of the cost inside the answer gets round.
 """
+import copy
+
 import numpy as np
 
 from course import checking
@@ -70,3 +73,47 @@ def check_hard(what, got, expected, why, entrywise=False, rtol=HARD_RTOL):
         f"{what}: is it a finite-difference estimate? It is right in the ordinary cases but not "
         f"in this one ({error}): {why}, where finite differences lose their digits. Write out "
         "the derivative exactly; an exact formula agrees to about 1e-14 here too.")
+
+
+ARGUMENT = "_key_argument_{}"  # the notebook names call_unchanged lends its arguments under
+
+
+def call_unchanged(what, ns, function, *args, names=None):
+    """Return checking.call(what, function, *args), and fail if the call changed an argument.
+
+    A value read from the notebook while grading is a copy, so an answer that overwrites its
+    argument (X -= X.mean(axis=0)) would go unseen: each argument is put in the notebook first
+    and passed as the notebook's own object (judge.Notebook.own), then read back after the
+    call and compared with what was given. In-process (ns a plain dict) the objects are
+    passed directly. `names`: what to call the arguments in the message (X, w, ...).
+    """
+    labels = names or [f"argument {i + 1}" for i in range(len(args))]
+    slots = [ARGUMENT.format(i) for i in range(len(args))]
+    ns.update({slot: copy.deepcopy(value) for slot, value in zip(slots, args)})
+    try:
+        own = getattr(ns, "own", ns.__getitem__)
+        got = checking.call(what, function, *[own(slot) for slot in slots])
+        for slot, label, given in zip(slots, labels, args):
+            if not _same(ns[slot], given):
+                raise checking.CheckFailure(
+                    f"{what} changed its argument {label} in place; the docstring promises to "
+                    "leave it as it was: work on a copy (X = X.copy(), or X = X - m instead of "
+                    "X -= m).")
+    finally:
+        for slot in slots:
+            ns.pop(slot, None)
+    return got
+
+
+def _same(after, before):
+    """Whether a value read back equals the one given (arrays exactly, dicts entry by entry)."""
+    if isinstance(before, dict):
+        return (isinstance(after, dict) and set(after) == set(before)
+                and all(_same(after[k], before[k]) for k in before))
+    if isinstance(before, (list, tuple)):
+        return (isinstance(after, (list, tuple)) and len(after) == len(before)
+                and all(_same(a, b) for a, b in zip(after, before)))
+    if isinstance(before, np.ndarray) or isinstance(after, np.ndarray):
+        return (np.shape(after) == np.shape(before)
+                and np.array_equal(np.asarray(after), np.asarray(before), equal_nan=True))
+    return after == before

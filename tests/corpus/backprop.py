@@ -72,6 +72,8 @@ CASES = [
           "return np.sum(delta, axis=0, keepdims=True) / x.size"),
     wrong("b3_no_keepdims", "J_b3", DELTA3, "return np.sum(delta, axis=1) / x.size"),
     wrong("b3_missing_two", "J_b3", "delta = (a3 - y) * d_sigma(z3)", SUM),
+    # right values, but the targets are overwritten to save an array
+    wrong("b3_overwrites_y", "J_b3", "y -= a3", "delta = -2 * y * d_sigma(z3)", SUM),
     wrong("b3_sigma_prime_of_a", "J_b3", "delta = 2 * (a3 - y) * d_sigma(a3)", SUM),
 
     # J_W2, the second worked example.
