@@ -78,30 +78,40 @@ def check_hard(what, got, expected, why, entrywise=False, rtol=HARD_RTOL):
 ARGUMENT = "_key_argument_{}"  # the notebook names call_unchanged lends its arguments under
 
 
-def call_unchanged(what, ns, function, *args, names=None):
-    """Return checking.call(what, function, *args), and fail if the call changed an argument.
+def call_watching(what, ns, function, *args):
+    """Return (checking.call(what, function, *args), the positions of the arguments that the
+    call changed).
 
     A value read from the notebook while grading is a copy, so an answer that overwrites its
     argument (X -= X.mean(axis=0)) would go unseen: each argument is put in the notebook first
     and passed as the notebook's own object (judge.Notebook.own), then read back after the
     call and compared with what was given. In-process (ns a plain dict) the objects are
-    passed directly. `names`: what to call the arguments in the message (X, w, ...).
+    passed directly. The grader compares; nothing in the kernel is asked whether it changed.
     """
-    labels = names or [f"argument {i + 1}" for i in range(len(args))]
     slots = [ARGUMENT.format(i) for i in range(len(args))]
     ns.update({slot: copy.deepcopy(value) for slot, value in zip(slots, args)})
     try:
         own = getattr(ns, "own", ns.__getitem__)
         got = checking.call(what, function, *[own(slot) for slot in slots])
-        for slot, label, given in zip(slots, labels, args):
-            if not _same(ns[slot], given):
-                raise checking.CheckFailure(
-                    f"{what} changed its argument {label} in place; the docstring promises to "
-                    "leave it as it was: work on a copy (X = X.copy(), or X = X - m instead of "
-                    "X -= m).")
+        changed = [i for i, (slot, given) in enumerate(zip(slots, args)) if not _same(ns[slot], given)]
     finally:
-        for slot in slots:
-            ns.pop(slot, None)
+        for slot in slots:  # del, not pop or `in`: through the wire those fetch the value
+            try:
+                del ns[slot]
+            except KeyError:
+                pass
+    return got, changed
+
+
+def call_unchanged(what, ns, function, *args, names=None):
+    """Return checking.call(what, function, *args); fail if the call changed an argument
+    (see call_watching). `names`: the arguments' names for the message (X, w, ...)."""
+    labels = names or [f"argument {i + 1}" for i in range(len(args))]
+    got, changed = call_watching(what, ns, function, *args)
+    if changed:
+        raise checking.CheckFailure(
+            f"{what} changed its argument {labels[changed[0]]} in place; the docstring promises to "
+            "leave it as it was: work on a copy (X = X.copy(), or X = X - m instead of X -= m).")
     return got
 
 
