@@ -4,17 +4,20 @@ Each case of tests/corpus/heights.py is run the way the grader would see it: the
 notebook's setup cell and reference-solution cells are executed in a fresh namespace and the
 case's cells replace the functions they define. Then the key must fail on a wrong answer's
 target, with a message that names the mistake, and pass everything else; the notebook's own
-test cells (public and hidden parts) must fail for the target only.
+test cells (public and hidden parts) must fail for the target only. The public part alone
+(what the student runs while working) must catch every wrong answer but those right on the
+visible examples (PASS_THE_VISIBLE_TEST), and name the mistake that the hidden tests name.
 """
 import re
 
 import numpy as np
 import pytest
-from notebook_under_test import check_corpus, failure, load, namespace
+from notebook_under_test import (check_corpus, check_same_diagnosis, failure, load, namespace,
+                                 named_mistakes, visible_failure)
 
 CELLS, CORPUS = load("01-heights", "heights")
 
-from course import checking  # noqa: E402
+from course import checking, coverage  # noqa: E402
 from course.keys import heights as key  # noqa: E402
 
 CASES = CORPUS["CASES"]
@@ -43,7 +46,21 @@ MISTAKE = {
     "step_sig_wrong_sign": r"sigma component has the wrong sign",
     "step_sig_missing_two": r"sigma component is half",
     "step_sig_not_summed": r"raised ValueError",
+    "f_root_of_two_pi_sig": r"prefactor is 1/sqrt\(2 pi sig\)",
+    "dfdmu_epsilon_against_division_by_zero": r"sig = 0.0021, .*small epsilon added against",
+    "dfdmu_centres_x_in_place": r"changed its argument x: it changes an argument in place",
+    "dfdsig_only_vectors": r"shape \(3, 4\) raised ValueError.*any shape",
+    "step_sig_mean_over_bins": r"mean over the bins, not the sum",
+    "step_fixed_aggression": r"ignores its argument aggression",
+    "step_reads_the_notebooks_data": r"uses the notebook's histogram",
+    "step_only_forty_bins": r"with 5 bins raised IndexError.*assume 40",
+    "step_overwrites_y": r"changed its argument y: it changes an argument in place",
 }
+# Wrong answers that are right on the visible examples: only the hidden tests can catch them.
+# (An argument changed in place is not among them: the visible tests compare it with a copy.)
+PASS_THE_VISIBLE_TEST = {"dfdmu_epsilon_against_division_by_zero", "dfdsig_only_vectors",
+                         "step_fixed_aggression", "step_reads_the_notebooks_data",
+                         "step_only_forty_bins"}
 
 
 def notebook_namespace(replacements=None):
@@ -90,11 +107,80 @@ def test_mistake_loses_only_its_target(case):
     message = key_failure(target, ns)
     assert message is not None, f"the key accepts {case['name']}"
     assert re.search(MISTAKE[case["name"]], message, re.S), message
-    assert run_test_cell(f"test_{target}", ns) is not None, "the public test accepts the mistake"
+    assert run_test_cell(f"test_{target}", ns) is not None, "the test cell accepts the mistake"
+    visible = visible_failure("01-heights", CELLS[f"test_{target}"], ns)
+    if case["name"] in PASS_THE_VISIBLE_TEST:
+        assert visible is None, f"the public test catches it after all: {visible}"
+    else:
+        assert visible is not None, "the public test accepts the mistake"
     for test_id, check in TESTS.items():
         if test_id not in cells_of(target):
             assert key_failure(check, ns) is None, test_id
             assert run_test_cell(test_id, ns) is None, test_id
+
+
+def visible_messages(function):
+    """The messages of the mistakes the visible test of `function` can name."""
+    return [m for label, pairs in key.visible_mistakes().items()
+            if coverage.function_of(label) == function for m, _ in pairs]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "loses"],
+                         ids=lambda case: case["name"])
+def test_the_visible_test_names_what_the_hidden_tests_name(case):
+    """While working, the student's visible test names the mistake the hidden tests name at
+    grading, from the values in readonly/mistakes.json."""
+    ns = notebook_namespace(case["cells"])
+    target = case["target"]
+    visible = visible_failure("01-heights", CELLS["test_" + target], ns)
+    check_same_diagnosis(visible, key_failure(target, ns), visible_messages(target))
+
+
+def test_the_visible_tests_name_the_typical_mistakes():
+    """Every corpus mistake the visible test catches by value is named there, not just found."""
+    unnamed, named = [], 0
+    for case in CASES:
+        if case["expect"] != "loses":
+            continue
+        ns = notebook_namespace(case["cells"])
+        visible = visible_failure("01-heights", CELLS["test_" + case["target"]], ns)
+        if visible and "disagrees" in visible:
+            if named_mistakes(visible, visible_messages(case["target"])):
+                named += 1
+            else:
+                unnamed.append((case["name"], visible))
+    assert not unnamed, unnamed
+    assert named >= 3 * len(key.FUNCTIONS)
+
+
+def test_the_visible_examples_are_the_notebooks():
+    """visible_mistakes() computes its values where the notebook's visible test cells look."""
+    assert '"f(170, 170, 8)", f, 170.0, 170.0, 8.0' in CELLS["test_f"]
+    assert key.VISIBLE_PEAK == (170.0, 170.0, 8.0)
+    assert "np.linspace(100.0, 240.0, 1401)" in CELLS["test_f"] and "170.0, 8.0)" in CELLS["test_f"]
+    assert np.array_equal(key.VISIBLE_GRID[0], np.linspace(100.0, 240.0, 1401))
+    assert key.VISIBLE_GRID[1:] == (170.0, 8.0)
+    for name in ("dfdmu", "dfdsig"):
+        cell = CELLS[f"test_{name}"]
+        assert "heights = np.linspace(140.0, 200.0, 31)" in cell
+        assert f"{name}, heights, 168.0, 9.0)" in cell and f"{name}, 172.0, 168.0, 9.0)" in cell
+        for part in ("array", "number"):
+            assert f'known_mistakes("{name}:{part}")' in cell
+    array, number = key.VISIBLE_DERIVATIVE["array"], key.VISIBLE_DERIVATIVE["number"]
+    assert np.array_equal(array[0], np.linspace(140.0, 200.0, 31)) and array[1:] == (168.0, 9.0)
+    assert number == (172.0, 168.0, 9.0)
+    assert "steepest_step, x, y, 160.0, 8.0, 3000)" in CELLS["test_steepest_step"]
+    assert key.VISIBLE_STEP == (160.0, 8.0, 3000.0)
+
+
+def test_every_visible_mistake_is_named_by_its_own_value():
+    """Each value in readonly/mistakes.json, returned by an answer, is named by the check that
+    reads it, and no two mistakes of a label share a value (the first would hide the other)."""
+    for label, pairs in key.visible_mistakes().items():
+        for i, (message, value) in enumerate(pairs):
+            assert checking.diagnose(value, np.zeros_like(value) + 1e-300, pairs) == message, label
+            assert all(checking.relative_error(value, other) > 1e-6
+                       for other_message, other in pairs[:i]), (label, message)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "full"],
@@ -248,3 +334,33 @@ def test_a_single_step_is_judged_on_the_keys_values_alone():
     uphill = notebook_namespace(next(c["cells"] for c in CASES if c["name"] == "step_plus_j"))
     uphill["heights_data"] = ns["heights_data"]
     assert "steps uphill" in key_failure("steepest_step", uphill)
+
+
+def test_arguments_are_watched_through_the_kernels_helper_only_when_it_is_there():
+    """In the grader the arguments reach the kernel as copies, so the key sees a changed
+    argument through heights_data.call_watching only. Without it the values are still judged
+    (the change goes unseen); a helper that answers nonsense is not believed about changes."""
+    case = next(c for c in CASES if c["name"] == "step_overwrites_y")
+    ns = notebook_namespace(case["cells"])
+    assert "changed its argument y" in key_failure("steepest_step", ns)
+    real = ns["heights_data"]
+    ns["heights_data"] = lambda *args, **kwargs: real(*args, **kwargs)
+    assert key.watcher(ns) is None
+    assert key_failure("steepest_step", ns) is None
+    ns["heights_data"].call_watching = lambda function, *args: (function(*args), ["y", 7, -1])
+    assert key_failure("steepest_step", ns) is None
+    ns["heights_data"].call_watching = lambda function, *args: function(*args)
+    assert key_failure("steepest_step", ns) is None
+    wrong = notebook_namespace(next(c["cells"] for c in CASES if c["name"] == "step_plus_j"))
+    wrong["heights_data"] = ns["heights_data"]
+    assert "steps uphill" in key_failure("steepest_step", wrong)
+
+
+def test_the_descent_gives_each_step_copies_as_the_grader_does():
+    """In the grader every call's arrays reach the kernel as copies; in process the descent
+    passes copies too, so a step that changes y is judged alike in both: named by the check of
+    steepest_step, and not also by the descent (where its steps are right)."""
+    case = next(c for c in CASES if c["name"] == "step_overwrites_y")
+    ns = notebook_namespace(case["cells"])
+    assert key_failure("descent", ns) is None
+    assert "changed its argument y" in key_failure("steepest_step", ns)

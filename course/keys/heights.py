@@ -25,7 +25,15 @@ against the key's own least-squares fit.
 Every reference takes switches, or has siblings, that reproduce the typical mistakes (a sign
 error, a missing chain-rule factor, the sigma^-1 term differentiated wrongly, +J instead of
 -J, the mu component reused for sigma, ...), so a failing check can say which mistake the
-student's answer matches.
+student's answer matches. `visible_mistakes()` gives what they are where the notebook's
+visible tests look, for readonly/mistakes.json, so that the student's own test names the
+same mistake while they work; `hidden_mistakes(function)` lists what the checks here can name.
+
+Beyond the values, the hidden checks hold every function to what the visible example cannot
+show: its array arguments left as they were (seen in the kernel, through the helper module's
+`call_watching`, since arguments reach the kernel as copies), x of any shape, histograms of
+other numbers of bins (one among them) and other aggressions, and the whole legal range of
+heights, means and widths; nothing is tied to the visible example's sizes or values.
 
 Convention, as in the notebook: one entry per histogram bin; x and y are 1-D arrays, mu and
 sig numbers, the Jacobian and the step arrays of shape (2,).
@@ -87,8 +95,8 @@ def chi_squared(x, y, mu, sig):
 def jacobian(x, y, mu, sig, *, sig_sign=1.0, sig_factor=2.0, sig_from_mu=False):
     """Return [d chi2/d mu, d chi2/d sig], optionally with a mistake in the sigma component.
 
-    sig_sign=-1 flips the sigma component, sig_factor=1 forgets the 2 of the square,
-    sig_from_mu=True copies the mu component.
+    sig_sign=-1 flips the sigma component, sig_factor=1 forgets the 2 of the square (and
+    2 / n averages over the n bins), sig_from_mu=True copies the mu component.
     """
     d_mu, d_sig = gaussian_dmu(x, mu, sig), gaussian_dsig(x, mu, sig)
     residual = y - gaussian(x, mu, sig)
@@ -154,6 +162,12 @@ def f_mistakes(x, mu, sig):
          np.exp(-d ** 2 / 2 * sig ** 2) / (ROOT_TWO_PI * sig)),
         ("the minus sign in the exponent is missing.",
          np.exp(d ** 2 / (2 * sig ** 2)) / (ROOT_TWO_PI * sig)),
+        ("the prefactor is 1/sqrt(2 pi sig): the root is of 2 pi alone (or of 2 pi sig**2), "
+         "1 / (sqrt(2 pi) * sig).", e / np.sqrt(2 * np.pi * sig)),
+        ("the prefactor divides by sig**2, the variance: it is 1 / (sqrt(2 pi) * sig), the "
+         "standard deviation.", e / (ROOT_TWO_PI * sig ** 2)),
+        ("the exponent lacks the square of (x - mu): it is -(x - mu)**2 / (2 * sig**2).",
+         np.exp(-d / (2 * sig ** 2)) / (ROOT_TWO_PI * sig)),
     ]
 
 
@@ -221,6 +235,14 @@ def steepest_step_mistakes(x, y, mu, sig, aggression):
         ("it returns -J without the aggression: step = -aggression * J.", -J),
         ("it divides by the aggression instead of multiplying: step = -aggression * J.",
          -J / aggression),
+        ("the sigma component is the mean over the bins, not the sum: chi squared adds up the "
+         "bins, so its derivative does too.",
+         -aggression * jacobian(x, y, mu, sig, sig_factor=2.0 / np.size(x))),
+        ("it returns the Jacobian J itself, not the step -aggression * J.", J),
+        (f"it ignores its argument aggression and steps with {AGGRESSION:g}, the notebook's "
+         "aggression: use the argument.", -AGGRESSION * J),
+        ("it uses the notebook's histogram (heights_data(), or the global x and y), not its "
+         "arguments x and y.", step(*heights_data(), mu, sig, aggression)),
     ]
 
 
@@ -228,10 +250,11 @@ MISTAKES = {"f": f_mistakes, "dfdmu": dfdmu_mistakes, "dfdsig": dfdsig_mistakes}
 
 
 def known(mistakes, expected):
-    """Keep the mistakes whose value has the expected shape and differs from it."""
+    """Keep the mistakes whose value has the expected shape and differs from it (and is below
+    1e150, past which the norms that compare values overflow)."""
     return [(message, value) for message, value in mistakes
             if np.shape(value) == np.shape(expected)
-            and np.all(np.isfinite(value))
+            and np.all(np.abs(value) < 1e150)
             and checking.relative_error(value, expected) > 1e-6]
 
 
@@ -243,15 +266,26 @@ def heights_grid():
 
 
 def derivative_cases():
-    """Return [(x, mu, sig)]: heights and other scales, vectors of several lengths, a number."""
+    """Return [(x, mu, sig)]: heights and other scales, vectors of several lengths (one entry
+    among them), an array of two dimensions, single numbers, and the whole legal range: far
+    from 0, a width of thousandths and one of hundreds, negative heights and means, and the
+    far tails (|x - mu| / sig from 18 to 30, where f is below 1e-70 but still a normal float).
+    """
     rng = np.random.default_rng(101)
     cases = [(heights_grid(), 168.2, 10.9), (heights_grid(), 155.0, 6.0),
+             (np.linspace(-0.004, 0.006, 11), 0.0013, 0.0021),  # thousandths
+             (np.linspace(-700.0, 900.0, 17), 95.0, 260.0),  # hundreds, negative heights
              (np.linspace(-3.0, 3.0, 13), 0.2, 1.3), (np.linspace(0.0, 2.0, 9), 1.1, 0.4)]
     for n in (1, 7, 25):
         mu, sig = rng.uniform(150, 185), rng.uniform(3, 15)
         cases.append((rng.uniform(mu - 3.5 * sig, mu + 3.5 * sig, n), mu, sig))
     cases.append((np.array([10004.3, 10001.1, 9999.8]), 10001.7, 0.7))  # far from 0
     cases += [(172.0, 166.0, 8.0), (150.5, 160.0, 3.5)]  # single numbers, |t| far from 1
+    cases += [
+        (heights_grid()[4:16].reshape(3, 4), 161.3, 7.2),  # two dimensions, entry by entry
+        (np.array([-48.0, -40.5, -33.0]), -41.0, 2.5),  # a negative mean
+        (170.0 + 8.0 * np.array([-30.0, -22.5, 18.0, 26.0]), 170.0, 8.0),  # the far tails
+    ]
     return cases
 
 
@@ -264,11 +298,14 @@ def random_histogram(rng, n):
 
 
 def step_cases():
-    """Return [(x, y, mu, sig, aggression)] for steepest_step: few, as each costs round trips."""
+    """Return [(x, y, mu, sig, aggression)] for steepest_step: few, as each costs round trips.
+
+    The notebook's histogram, then others of 5, 17, 1 and 64 bins (fewer and more than its 40),
+    with aggressions other than the notebook's 3000."""
     x, y = heights_data()
     rng = np.random.default_rng(202)
     cases = [(x, y, 155.0, 6.0, 3000.0), (x, y, 165.0, 14.0, 1.0)]
-    for n, aggression in ((5, 0.5), (17, 2500.0)):
+    for n, aggression in ((5, 0.5), (17, 2500.0), (1, 40.0), (64, 800.0)):
         hx, hy = random_histogram(rng, n)
         cases.append((hx, hy, rng.uniform(150, 185), rng.uniform(4, 15), aggression))
     return cases
@@ -288,6 +325,54 @@ def heights_data():
     """Return copies of the notebook's data (x, y), made by the helper module in source/."""
     x, y = _data()
     return x.copy(), y.copy()
+
+
+# --- what the tests name (course/coverage.py, readonly/mistakes.json) -----------------------
+
+def hidden_mistakes(function):
+    """The messages of the mistakes the hidden tests of `function` can name."""
+    if function == "steepest_step":
+        found = [m for m, _ in steepest_step_mistakes(*step_cases()[0])]
+        found += [UPHILL, OTHER_SIZE]
+    else:
+        found = [m for m, _ in MISTAKES[function](*derivative_cases()[0])]
+        found += [NEAR_MISS[function], OTHER_SHAPE, OTHER_SCALE]
+    return found + [CHANGED]
+
+
+# Where the notebook's visible test cells try each function (tests/test_key_heights.py holds
+# the cells to these): f at its peak and on a grid, whose symmetry and area they check; the
+# derivatives on a vector of heights and at one number; steepest_step on the notebook's data.
+VISIBLE_PEAK = (170.0, 170.0, 8.0)
+VISIBLE_GRID = (np.linspace(100.0, 240.0, 1401), 170.0, 8.0)
+VISIBLE_DERIVATIVE = {"array": (np.linspace(140.0, 200.0, 31), 168.0, 9.0),
+                      "number": (172.0, 168.0, 9.0)}
+VISIBLE_STEP = (160.0, 8.0, 3000.0)
+
+
+def visible_mistakes():
+    """{label: [(message, value)]}: what each typical mistake gives where the visible tests
+    look, for readonly/mistakes.json (values only; written at release)."""
+    found = {"f:peak": known(f_mistakes(*VISIBLE_PEAK), gaussian(*VISIBLE_PEAK))}
+    grid = VISIBLE_GRID[0]
+    on_grid = known(f_mistakes(*VISIBLE_GRID), gaussian(*VISIBLE_GRID))
+    found["f:symmetry"] = [(m, v) for m, v in on_grid
+                           if checking.relative_error(v, v[::-1]) > 1e-6]
+    width = grid[1] - grid[0]
+    found["f:area"] = known([(m, np.sum(v) * width) for m, v in on_grid],
+                            np.sum(gaussian(*VISIBLE_GRID)) * width)
+    heights, mu, _ = VISIBLE_DERIVATIVE["array"]
+    for name in ("dfdmu", "dfdsig"):
+        for part, case in VISIBLE_DERIVATIVE.items():
+            found[f"{name}:{part}"] = known(MISTAKES[name](*case), REFERENCE[name](*case))
+        # What the usual way of changing the argument, x -= mu, leaves in the test's array.
+        found[f"{name}:x"] = [(CHANGED, heights - mu)]
+    x, y = heights_data()
+    found["steepest_step"] = known(steepest_step_mistakes(x, y, *VISIBLE_STEP),
+                                   step(x, y, *VISIBLE_STEP))
+    # And y -= f(x, mu, sig), which leaves the residual in the test's y.
+    found["steepest_step:y"] = [(CHANGED, y - gaussian(x, *VISIBLE_STEP[:2]))]
+    return found
 
 
 # --- the checks -----------------------------------------------------------------------------
@@ -322,23 +407,96 @@ def callees(ns, exact):
 def describe(x):
     """A short description of an x argument for messages."""
     x = np.asarray(x)
+    if x.ndim > 1:
+        return f"an array of heights of shape {x.shape}"
     return f"a vector of {x.size} heights" if x.ndim else f"x = {float(x):g}"
 
 
-def check_function(name, function, x, mu, sig):
-    """Check f, dfdmu or dfdsig at one (x, mu, sig)."""
+CHANGED = ("it changes an argument in place, so the caller's array is no longer what it passed: "
+           "compute into new arrays (`d = x - mu`, not `x -= mu`) and leave the arguments as "
+           "they were given.")
+
+
+def watcher(ns):
+    """Return the kernel's call_watching (see readonly/heights_module.py), or None.
+
+    The arrays the hidden tests pass reach the kernel as copies, so only a helper running
+    there sees what a function does to its arguments; it is reached, as the stand-ins are,
+    through `heights_data`, which the setup cell imports. Without it (the setup cell did not
+    run, or the helper was tampered with) the calls go unwatched.
+    """
+    try:
+        watch = ns["heights_data"].call_watching
+    except Exception:
+        return None
+    return watch if callable(watch) else None
+
+
+# Added to the message of a call that crashed on an input unlike the visible example's.
+OTHER_SHAPE = ("Its x may be an array of any shape: work entry by entry, with numpy operations "
+               "on the whole array, not with a loop that fills a vector.")
+# Added to the advice for a wrong derivative where sig is far from the few cm of heights.
+OTHER_SCALE = ("does the code hold a constant that is negligible only next to heights, such "
+               "as a small epsilon added against division by zero?")
+OTHER_SIZE = "does the code assume 40 somewhere? Work with whole arrays, or with len(x)."
+
+
+def watched_call(watch, what, names, function, *args, advice=""):
+    """Return (function(*args), the names of the array arguments it changed), the call made
+    as checking.call makes it, through the kernel's `watch` where there is one (`names` are
+    the parameters' names). `advice` is added to the message of a call that crashed."""
+    try:
+        if watch is None:
+            return checking.call(what, function, *args), []
+        answer = checking.call(what, watch, function, *args)
+    except checking.CheckFailure as failure:
+        if advice and " raised " in str(failure):
+            raise checking.CheckFailure(f"{str(failure).rstrip('.')}. {advice}") from None
+        raise
+    got, changed = answer if isinstance(answer, (tuple, list)) and len(answer) == 2 else (answer, [])
+    changed = [names[i] for i in changed if isinstance(i, int) and 0 <= i < len(names)]
+    return got, changed
+
+
+def check_unchanged(what, changed):
+    """Fail with CHANGED if `changed` (names of arguments) is not empty."""
+    if changed:
+        raise checking.CheckFailure(f"{what} changed its argument {' and '.join(changed)}: {CHANGED}")
+
+
+def check_function(name, function, x, mu, sig, watch=None):
+    """Check f, dfdmu or dfdsig at one (x, mu, sig): its value, then that x is unchanged.
+    Where sig is far from the scale of heights, a wrong value that no known mistake explains
+    gets OTHER_SCALE added to its message."""
     what = f"{name}(x, mu={mu:g}, sig={sig:g}) for {describe(x)}"
     expected = REFERENCE[name](x, mu, sig)
     mistakes = known(MISTAKES[name](x, mu, sig), expected)
-    got = checking.call(what, function, x if np.isscalar(x) else np.copy(x), mu, sig)
+    got, changed = watched_call(watch, what, ("x", "mu", "sig"), function,
+                                x if np.isscalar(x) else np.copy(x), mu, sig,
+                                advice=OTHER_SHAPE if np.ndim(x) > 1 else "")
+    try:
+        check_value(name, what, got, x, mu, sig, mistakes)
+    except checking.CheckFailure as failure:
+        if 1 <= sig <= 100 or any(m in str(failure) for m, _ in mistakes):
+            raise
+        raise checking.CheckFailure(f"{failure} Here sig = {sig:g}, far from the few cm of "
+                                    f"heights: {OTHER_SCALE}") from None
+    check_unchanged(what, changed)
+
+
+def check_value(name, what, got, x, mu, sig, mistakes):
+    """Check the value `got` of f, dfdmu or dfdsig at (x, mu, sig) against the reference (and
+    for a derivative against central differences of the key's Gaussian)."""
+    expected = REFERENCE[name](x, mu, sig)
+    shape = f"{name} works entry by entry: its result has the shape of x."
     keys.near_miss(what, got, expected, REFERENCE_RTOL, near=1e-5, advice=NEAR_MISS[name])
     if name != "f":
         wrt = "mu" if name == "dfdmu" else "sig"
         numeric = numeric_partial(gaussian, x, mu, sig, wrt)
         # check_close, not check_gradient: the latter speaks of "the cost", and f is no cost.
-        checking.check_close(what, got, numeric, rtol=GRADIENT_TOL, mistakes=mistakes,
-                             hint=f"It should agree with central differences of f in {wrt}.")
-    checking.check_close(what, got, expected, rtol=REFERENCE_RTOL, mistakes=mistakes)
+        checking.check_close(what, got, numeric, rtol=GRADIENT_TOL, mistakes=mistakes, hint=shape,
+                             advice=f"It should agree with central differences of f in {wrt}.")
+    checking.check_close(what, got, expected, rtol=REFERENCE_RTOL, mistakes=mistakes, hint=shape)
 
 
 NEAR_MISS = {
@@ -349,24 +507,31 @@ NEAR_MISS = {
 NEAR_MISS["dfdsig"] = NEAR_MISS["dfdmu"]
 
 
-def check_step(function, x, y, mu, sig, aggression):
+UPHILL = ("a small move along it raises chi squared. Steepest descent moves against the "
+          "Jacobian: step = -aggression * J.")
+
+
+def check_step(function, x, y, mu, sig, aggression, watch=None):
     """Check steepest_step at one case, with the key's exact callees planted: value, direction,
-    and agreement with chi squared."""
+    agreement with chi squared, then that x and y are unchanged."""
     what = f"steepest_step(x, y, mu={mu:g}, sig={sig:g}, aggression={aggression:g}) " \
-           f"with {x.size} bins"
+           f"with {x.size} bin{'s' if x.size > 1 else ''}"
     expected = step(x, y, mu, sig, aggression)
     mistakes = known(steepest_step_mistakes(x, y, mu, sig, aggression), expected)
-    got = checking.call(what, function, x.copy(), y.copy(), mu, sig, aggression)
+    other = x.size != heights_grid().size
+    got, changed = watched_call(watch, what, ("x", "y", "mu", "sig", "aggression"), function,
+                                x.copy(), y.copy(), mu, sig, aggression,
+                                advice=f"The notebook's histogram has 40 bins and this one "
+                                       f"{x.size}: {OTHER_SIZE}" if other else "")
     got = checking.check_shape(what, got, (2,), hint="return one array [step in mu, step in sig].")
     checking.check_finite(what, got)
     wrong = checking.relative_error(got, expected) > REFERENCE_RTOL
     if wrong and checking.diagnose(got, expected, mistakes) is None and uphill(x, y, mu, sig, got):
-        raise checking.CheckFailure(
-            f"{what} goes uphill: a small move along it raises chi squared. Steepest descent "
-            "moves against the Jacobian: step = -aggression * J.")
+        raise checking.CheckFailure(f"{what} goes uphill: {UPHILL}")
     checking.check_gradient(what, got, -aggression * numeric_jacobian(x, y, mu, sig),
                             tol=STEP_GRADIENT_TOL, mistakes=mistakes)
     checking.check_close(what, got, expected, rtol=REFERENCE_RTOL, mistakes=mistakes)
+    check_unchanged(what, changed)
 
 
 def uphill(x, y, mu, sig, got):
@@ -390,19 +555,21 @@ def check(name, ns):
     the other functions (the key's own for steepest_step, see `callees` for the others) are
     planted in ns during the check and the notebook's own restored afterwards. When several
     cases fail, the failure raised is the first that names a known mistake, else the first.
+    Every call goes through the kernel's call_watching where it is there (see `watcher`), so
+    that a function which changes its array arguments is caught.
     """
     if name not in FUNCTIONS:
         raise ValueError(f"unknown function {name!r}; expected one of {FUNCTIONS}")
     function = ns.get(name)
     if not callable(function):
         raise checking.CheckFailure(f"{name} is not defined: run the cell that defines it.")
-    failures, messages = [], []
+    failures, messages, watch = [], [CHANGED], watcher(ns)
     if name == "steepest_step":
         with checking.planted(ns, **REFERENCE):
             for case in step_cases():
                 messages += [m for m, _ in steepest_step_mistakes(*case)]
                 try:
-                    check_step(function, *case)
+                    check_step(function, *case, watch=watch)
                 except checking.CheckFailure as failure:
                     failures.append(failure)
     else:
@@ -412,7 +579,7 @@ def check(name, ns):
             for x, mu, sig in derivative_cases():
                 messages += [m for m, _ in MISTAKES[name](x, mu, sig)]
                 try:
-                    check_function(name, function, x, mu, sig)
+                    check_function(name, function, x, mu, sig, watch=watch)
                 except checking.CheckFailure as failure:
                     failures.append(failure)
     if failures:
@@ -420,11 +587,14 @@ def check(name, ns):
 
 
 def descend(function, x, y, start):
-    """Return the path, shape (STEPS + 1, 2), of the notebook's descent with `function`."""
+    """Return the path, shape (STEPS + 1, 2), of the notebook's descent with `function`.
+
+    Each step gets copies of x and y, as it does in the grader, where arguments reach the
+    kernel as copies: a function that changes them is caught by `check`, not here."""
     mu, sig = start
     path = [(mu, sig)]
     for _ in range(STEPS):
-        d_mu, d_sig = np.asarray(function(x, y, mu, sig, AGGRESSION), dtype=float)
+        d_mu, d_sig = np.asarray(function(x.copy(), y.copy(), mu, sig, AGGRESSION), dtype=float)
         mu, sig = mu + d_mu, sig + d_sig
         path.append((mu, sig))
     return np.array(path)
@@ -444,5 +614,5 @@ def check_descent(ns):
     end = checking.check_finite(what, path[-1])
     checking.check_close(
         what, end, best, rtol=DESCENT_RTOL,
-        hint=f"It ends at ({end[0]:.3f}, {end[1]:.3f}) cm, but the least-squares fit "
+        advice=f"It ends at ({end[0]:.3f}, {end[1]:.3f}) cm, but the least-squares fit "
              f"is ({best[0]:.3f}, {best[1]:.3f}) cm: check the test of steepest_step.")
