@@ -160,24 +160,3 @@ def test_contour_grid_is_small_while_grading(monkeypatch, autograde, size):
 
 def test_the_stand_ins_can_be_found_through_heights_data():
     assert hm.heights_data.stand_ins is hm.stand_ins
-
-
-def test_call_watching_names_the_arrays_a_call_changed():
-    """call_watching (reached as heights_data.call_watching, beside the notebook's functions)
-    returns the call's result and the positions of the array arguments the call changed."""
-    assert hm.heights_data.call_watching is hm.call_watching
-    x, y = np.arange(4.0), np.ones(3)
-
-    def centre(a, b, mu):
-        a -= mu
-        return a.sum()
-
-    assert hm.call_watching(centre, x, y, 1.5) == (0.0, [0])
-    assert np.array_equal(x, np.arange(4.0) - 1.5)
-    assert hm.call_watching(lambda a, b, mu: a - mu, x, y, 1.0)[1] == []
-    x = np.array([1.0, np.nan])
-    assert hm.call_watching(lambda a: a * 2, x)[1] == []  # NaN stays NaN: unchanged
-    resized = np.zeros(3)
-    assert hm.call_watching(lambda a: a.resize(5, refcheck=False), resized)[1] == [0]
-    with pytest.raises(ZeroDivisionError):
-        hm.call_watching(lambda a: 1 / 0, x)

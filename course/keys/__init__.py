@@ -78,29 +78,34 @@ def check_hard(what, got, expected, why, entrywise=False, rtol=HARD_RTOL):
 ARGUMENT = "_key_argument_{}"  # the notebook names call_unchanged lends its arguments under
 
 
-def call_watching(what, ns, function, *args):
-    """Return (checking.call(what, function, *args), the positions of the arguments that the
-    call changed).
+def call_and_read_back(what, ns, function, *args):
+    """Return (checking.call(what, function, *args), the arguments as they are after the call).
 
     A value read from the notebook while grading is a copy, so an answer that overwrites its
     argument (X -= X.mean(axis=0)) would go unseen: each argument is put in the notebook first
     and passed as the notebook's own object (judge.Notebook.own), then read back after the
-    call and compared with what was given. In-process (ns a plain dict) the objects are
-    passed directly. The grader compares; nothing in the kernel is asked whether it changed.
+    call. In-process (ns a plain dict) the objects are passed directly. The grader compares;
+    nothing in the kernel is asked whether it changed anything.
     """
     slots = [ARGUMENT.format(i) for i in range(len(args))]
     ns.update({slot: copy.deepcopy(value) for slot, value in zip(slots, args)})
     try:
         own = getattr(ns, "own", ns.__getitem__)
         got = checking.call(what, function, *[own(slot) for slot in slots])
-        changed = [i for i, (slot, given) in enumerate(zip(slots, args)) if not _same(ns[slot], given)]
+        return got, [ns[slot] for slot in slots]
     finally:
         for slot in slots:  # del, not pop or `in`: through the wire those fetch the value
             try:
                 del ns[slot]
             except KeyError:
                 pass
-    return got, changed
+
+
+def call_watching(what, ns, function, *args):
+    """Return (checking.call(what, function, *args), the positions of the arguments that the
+    call changed); see call_and_read_back."""
+    got, after = call_and_read_back(what, ns, function, *args)
+    return got, [i for i, (now, given) in enumerate(zip(after, args)) if not _same(now, given)]
 
 
 def call_unchanged(what, ns, function, *args, names=None):

@@ -30,8 +30,8 @@ visible tests look, for readonly/mistakes.json, so that the student's own test n
 same mistake while they work; `hidden_mistakes(function)` lists what the checks here can name.
 
 Beyond the values, the hidden checks hold every function to what the visible example cannot
-show: its array arguments left as they were (seen in the kernel, through the helper module's
-`call_watching`, since arguments reach the kernel as copies), x of any shape, histograms of
+show: its array arguments left as they were (keys.call_watching: the grader passes the
+notebook's own objects and reads them back), x of any shape, histograms of
 other numbers of bins (one among them) and other aggressions, and the whole legal range of
 heights, means and widths; nothing is tied to the visible example's sizes or values.
 
@@ -417,21 +417,6 @@ CHANGED = ("it changes an argument in place, so the caller's array is no longer 
            "they were given.")
 
 
-def watcher(ns):
-    """Return the kernel's call_watching (see readonly/heights_module.py), or None.
-
-    The arrays the hidden tests pass reach the kernel as copies, so only a helper running
-    there sees what a function does to its arguments; it is reached, as the stand-ins are,
-    through `heights_data`, which the setup cell imports. Without it (the setup cell did not
-    run, or the helper was tampered with) the calls go unwatched.
-    """
-    try:
-        watch = ns["heights_data"].call_watching
-    except Exception:
-        return None
-    return watch if callable(watch) else None
-
-
 # Added to the message of a call that crashed on an input unlike the visible example's.
 OTHER_SHAPE = ("Its x may be an array of any shape: work entry by entry, with numpy operations "
                "on the whole array, not with a loop that fills a vector.")
@@ -441,21 +426,17 @@ OTHER_SCALE = ("does the code hold a constant that is negligible only next to he
 OTHER_SIZE = "does the code assume 40 somewhere? Work with whole arrays, or with len(x)."
 
 
-def watched_call(watch, what, names, function, *args, advice=""):
-    """Return (function(*args), the names of the array arguments it changed), the call made
-    as checking.call makes it, through the kernel's `watch` where there is one (`names` are
-    the parameters' names). `advice` is added to the message of a call that crashed."""
+def watched_call(ns, what, names, function, *args, advice=""):
+    """Return (function(*args), the names of the arguments it changed), the call made as
+    checking.call makes it, through keys.call_watching (`names` are the parameters' names).
+    `advice` is added to the message of a call that crashed."""
     try:
-        if watch is None:
-            return checking.call(what, function, *args), []
-        answer = checking.call(what, watch, function, *args)
+        got, changed = keys.call_watching(what, ns, function, *args)
     except checking.CheckFailure as failure:
         if advice and " raised " in str(failure):
             raise checking.CheckFailure(f"{str(failure).rstrip('.')}. {advice}") from None
         raise
-    got, changed = answer if isinstance(answer, (tuple, list)) and len(answer) == 2 else (answer, [])
-    changed = [names[i] for i in changed if isinstance(i, int) and 0 <= i < len(names)]
-    return got, changed
+    return got, [names[i] for i in changed]
 
 
 def check_unchanged(what, changed):
@@ -464,14 +445,14 @@ def check_unchanged(what, changed):
         raise checking.CheckFailure(f"{what} changed its argument {' and '.join(changed)}: {CHANGED}")
 
 
-def check_function(name, function, x, mu, sig, watch=None):
+def check_function(ns, name, function, x, mu, sig):
     """Check f, dfdmu or dfdsig at one (x, mu, sig): its value, then that x is unchanged.
     Where sig is far from the scale of heights, a wrong value that no known mistake explains
     gets OTHER_SCALE added to its message."""
     what = f"{name}(x, mu={mu:g}, sig={sig:g}) for {describe(x)}"
     expected = REFERENCE[name](x, mu, sig)
     mistakes = known(MISTAKES[name](x, mu, sig), expected)
-    got, changed = watched_call(watch, what, ("x", "mu", "sig"), function,
+    got, changed = watched_call(ns, what, ("x", "mu", "sig"), function,
                                 x if np.isscalar(x) else np.copy(x), mu, sig,
                                 advice=OTHER_SHAPE if np.ndim(x) > 1 else "")
     try:
@@ -511,7 +492,7 @@ UPHILL = ("a small move along it raises chi squared. Steepest descent moves agai
           "Jacobian: step = -aggression * J.")
 
 
-def check_step(function, x, y, mu, sig, aggression, watch=None):
+def check_step(ns, function, x, y, mu, sig, aggression):
     """Check steepest_step at one case, with the key's exact callees planted: value, direction,
     agreement with chi squared, then that x and y are unchanged."""
     what = f"steepest_step(x, y, mu={mu:g}, sig={sig:g}, aggression={aggression:g}) " \
@@ -519,7 +500,7 @@ def check_step(function, x, y, mu, sig, aggression, watch=None):
     expected = step(x, y, mu, sig, aggression)
     mistakes = known(steepest_step_mistakes(x, y, mu, sig, aggression), expected)
     other = x.size != heights_grid().size
-    got, changed = watched_call(watch, what, ("x", "y", "mu", "sig", "aggression"), function,
+    got, changed = watched_call(ns, what, ("x", "y", "mu", "sig", "aggression"), function,
                                 x.copy(), y.copy(), mu, sig, aggression,
                                 advice=f"The notebook's histogram has 40 bins and this one "
                                        f"{x.size}: {OTHER_SIZE}" if other else "")
@@ -555,21 +536,21 @@ def check(name, ns):
     the other functions (the key's own for steepest_step, see `callees` for the others) are
     planted in ns during the check and the notebook's own restored afterwards. When several
     cases fail, the failure raised is the first that names a known mistake, else the first.
-    Every call goes through the kernel's call_watching where it is there (see `watcher`), so
-    that a function which changes its array arguments is caught.
+    Every call goes through keys.call_watching, so that a function which changes its array
+    arguments is caught.
     """
     if name not in FUNCTIONS:
         raise ValueError(f"unknown function {name!r}; expected one of {FUNCTIONS}")
     function = ns.get(name)
     if not callable(function):
         raise checking.CheckFailure(f"{name} is not defined: run the cell that defines it.")
-    failures, messages, watch = [], [CHANGED], watcher(ns)
+    failures, messages = [], [CHANGED]
     if name == "steepest_step":
         with checking.planted(ns, **REFERENCE):
             for case in step_cases():
                 messages += [m for m, _ in steepest_step_mistakes(*case)]
                 try:
-                    check_step(function, *case, watch=watch)
+                    check_step(ns, function, *case)
                 except checking.CheckFailure as failure:
                     failures.append(failure)
     else:
@@ -579,7 +560,7 @@ def check(name, ns):
             for x, mu, sig in derivative_cases():
                 messages += [m for m, _ in MISTAKES[name](x, mu, sig)]
                 try:
-                    check_function(name, function, x, mu, sig, watch=watch)
+                    check_function(ns, name, function, x, mu, sig)
                 except checking.CheckFailure as failure:
                     failures.append(failure)
     if failures:

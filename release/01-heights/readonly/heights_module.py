@@ -4,8 +4,7 @@ The notebook owns the model: the Gaussian `f(x, mu, sig)`, its derivatives `dfdm
 `dfdsig`, and `steepest_step`. This module supplies what the student is not asked to write:
 the histogram of heights to fit, two plots (the histogram against the model, and chi squared
 over the (mu, sig) plane with the path of the descent), a least-squares fit by scipy to
-compare with, the stand-ins the public tests use so that each test judges one function, and
-`call_watching`, which the hidden tests use to see whether a function changes its arguments.
+compare with, and the stand-ins the public tests use so that each test judges one function.
 
 Convention, as in the notebook: one entry per histogram bin. The bin centres `x` and the
 heights of the histogram `y` are 1-D arrays of the same length; mu and sig are numbers in cm.
@@ -92,26 +91,9 @@ def stand_ins():
     }
 
 
-def call_watching(function, *args):
-    """Return (function(*args), the positions of the array arguments that the call changed).
-
-    The hidden tests run in the grader, and the arrays they pass reach the kernel as copies:
-    what a function does to its arguments can only be seen here, beside it. Each array
-    argument is copied before the call and compared with the copy afterwards.
-    """
-    before = [np.array(a, copy=True) if isinstance(a, np.ndarray) else None for a in args]
-    result = function(*args)
-    changed = [i for i, (now, was) in enumerate(zip(args, before))
-               if was is not None and not (now.shape == was.shape
-                                           and np.array_equal(now, was, equal_nan=True))]
-    return result, changed
-
-
 # The hidden tests run in the grader and reach the notebook's kernel from outside; they find the
-# stand-ins and call_watching there through heights_data, which the notebook's locked setup
-# cell imports.
+# stand-ins there through heights_data, which the notebook's locked setup cell imports.
 heights_data.stand_ins = stand_ins
-heights_data.call_watching = call_watching
 
 
 @contextlib.contextmanager
