@@ -257,3 +257,18 @@ def test_backward_example_is_a_consistent_forward_pass():
     for name, value in (("Z1", Z1), ("A1", A1), ("Z2", Z2), ("A2", pm.sigmoid(Z2))):
         assert np.allclose(cache[name], value, rtol=1e-9, atol=0), name
     assert Y.shape == (1, 3) and X.shape == (2, 3)
+
+
+def test_the_argument_checks_name_what_a_call_changed():
+    given = {"parameters": {"W1": np.ones((2, 2))}, "X": np.zeros(3)}
+    assert pm.changed_argument(given, ({"W1": np.ones((2, 2))}, np.zeros(3))) is None
+    assert pm.changed_argument(given, ({"W1": np.zeros((2, 2))}, np.zeros(3))) == "parameters['W1']"
+    assert pm.changed_argument(given, ({"W1": np.ones((2, 2)), "dZ2": 1}, np.zeros(3))) == \
+        "parameters['dZ2']"
+    assert pm.changed_argument(given, ({}, np.zeros(3))) == "parameters['W1']"
+    assert pm.changed_argument(given, ({"W1": np.ones((2, 2))}, np.ones(3))) == "X"
+    result, arguments = pm.after_call(lambda d: d.pop("W1"), {"W1": 1})
+    assert result == 1 and arguments == ({},)
+    with pytest.raises(CheckFailure, match=r"^f\(\): it changes X, which it was given"):
+        pm.check_unchanged("backward_propagation", "f()", given,
+                           ({"W1": np.ones((2, 2))}, np.ones(3)))

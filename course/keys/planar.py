@@ -231,7 +231,7 @@ def _check_unchanged(what, message, given, after):
     for (name, before), now in zip(given.items(), after):
         changed = _difference(name, before, now)
         if changed:
-            raise checking.CheckFailure(f"{what} {message.format(changed=changed)}")
+            raise checking.CheckFailure(f"{what}: {message.format(changed=changed)}")
 
 
 def _difference(name, before, now):

@@ -271,7 +271,7 @@ def check_unchanged(function, what, given, after):
     given (see changed_argument for `given` and `after`)."""
     changed = changed_argument(given, after)
     if changed is not None:
-        raise CheckFailure(f"{what} {CHANGED[function].format(changed=changed)}")
+        raise CheckFailure(f"{what}: {CHANGED[function].format(changed=changed)}")
 
 
 def _generation(what, arrays):
