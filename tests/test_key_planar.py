@@ -57,6 +57,7 @@ MISTAKE = {
     "backward_sign": r"dZ2 = A2 - Y, not Y - A2",
     "backward_extra_sigmoid_slope": r"that factor cancels",
     "backward_changes_the_cache": r"it changes cache\['A2'\], which it was given",
+    "backward_changes_the_cache_for_other_sizes": r"7 examples: it changes cache\['A2'\]",
     "backward_m_from_the_longer_side": r"and 1 example .*m is the number of examples",
     "update_sign": r"steps uphill",
     "update_ignores_learning_rate": r"learning_rate argument is ignored",
@@ -64,6 +65,7 @@ MISTAKE = {
     "update_wrong_default": r"default learning rate is not 1\.2",
     "update_in_place": r"it changes parameters\['W1'\], which it was given",
     "update_in_place_through_names": r"it changes parameters\['W1'\], which it was given",
+    "update_in_place_for_other_sizes": r"2-4-1 network: it changes parameters\['W1'\]",
     "update_bias_with_weight_gradient": r"b2 .* shape \(1, 4\); expected \(1, 1\)",
     "model_ignores_n_h": r"initialize_parameters\(3, 4, 1\); expected \(3, 3, 1\).*not the 4",
     "model_reinitialises_in_loop": r"initialised again in every iteration",
@@ -156,7 +158,8 @@ def test_the_visible_tests_name_the_typical_mistakes():
     found; and the visible tests catch every mistake of the corpus that the visible examples
     can show (all but those that need other sizes, other values or other callees)."""
     unnamed, missed = [], []
-    needs_hidden = {"sizes_of_the_visible_example",
+    needs_hidden = {"sizes_of_the_visible_example", "backward_changes_the_cache_for_other_sizes",
+                    "update_in_place_for_other_sizes",
                     "backward_m_from_the_longer_side", "model_ignores_n_h",
                     "predict_swapped_arguments"}
     for case in CASES:

@@ -16,6 +16,18 @@ a finite-difference estimate fails there, or on the ordinary cases as a near mis
 message asks whether it is one. (db2, a single number, is no hard case on its own: an answer
 that estimated only db2 numerically would pass.)
 
+update_parameters and backward_propagation must also leave their arguments as they were (an
+in-place step such as dZ2 -= Y after dZ2 = A2 changes the caller's cache). While grading the
+arguments reach the kernel as copies, so the call goes through the notebook's `after_call`
+(readonly/planar_module.py, which the public part of the test cell imports), which brings the
+arguments back from the kernel with the result. compute_cost is also tried on probabilities
+within 1e-6 of 0 and 1, where an answer that clips A2 (or adds a small number inside the
+logarithms) gives another cost.
+
+What each typical mistake gives on the visible tests' examples (`visible_mistakes()`) goes
+into readonly/mistakes.json at release, so that the visible tests name the same mistakes as
+the hidden ones (`hidden_mistakes(name)`; course/coverage.py counts both).
+
 nn_model and predict call other graded functions. Their checks plant this module's reference
 versions of those functions in the notebook's globals for the duration of the call (and
 restore the student's afterwards), so a mistake in, say, forward_propagation costs the points
@@ -293,7 +305,7 @@ VISIBLE_SIZES = ((5, 3), (2, 3))  # the shapes of X and Y in the notebook's visi
 
 def size_variants(x_shape, y_shape):
     """[(message, value)] of the typical mistakes of layer_sizes for X and Y of these shapes."""
-    (vx, vy) = VISIBLE_SIZES
+    vx, vy = VISIBLE_SIZES
     return [
         (SIZE_MISTAKES["n_x"], [x_shape[1], 4, y_shape[0]]),
         (SIZE_MISTAKES["n_y"], [x_shape[0], 4, y_shape[1]]),

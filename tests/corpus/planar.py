@@ -179,6 +179,11 @@ CASES = [
     # Right gradients, but the cache's A2 is changed in place (dZ2 is another name for it).
     wrong("backward_changes_the_cache", *backward(
         "dZ2 = A2", "dZ2 -= Y", DW2, DB2, DZ1, DW1, DB1, GRADS)),
+    # The same, for other sizes than the visible example's only: the hidden tests must see the
+    # change in the kernel, where the function ran (through the notebook's after_call).
+    dict(wrong("backward_changes_the_cache_for_other_sizes", *backward(
+        "if m == 3:", "    dZ2 = A2 - Y", "else:", "    dZ2 = A2", "    dZ2 -= Y",
+        DW2, DB2, DZ1, DW1, DB1, GRADS)), status_matches=r"it changes cache\['A2'\]"),
     # m read as the longer side of X: right for the visible example (2 x 3), not for N = 1.
     wrong("backward_m_from_the_longer_side", "backward_propagation", "m = max(X.shape)",
           *BACKWARD_START[1:], DZ2, DW2, DB2, DZ1, DW1, DB1, GRADS),
@@ -214,6 +219,11 @@ CASES = [
           'W1 -= learning_rate * grads["dW1"]', 'b1 -= learning_rate * grads["db1"]',
           'W2 -= learning_rate * grads["dW2"]', 'b2 -= learning_rate * grads["db2"]',
           'return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}'),
+    dict(wrong("update_in_place_for_other_sizes", "update_parameters",
+               "if parameters['W1'].shape == (2, 2):",
+               f"    return {{n: parameters[n] - learning_rate * grads['d' + n] for n in {NAMES}}}",
+               f"for n in {NAMES}:", "    parameters[n] -= learning_rate * grads['d' + n]",
+               "return parameters"), status_matches=r"it changes parameters\['W1'\]"),
     wrong("update_bias_with_weight_gradient", "update_parameters",
           'W1 = parameters["W1"] - learning_rate * grads["dW1"]',
           'b1 = parameters["b1"] - learning_rate * grads["db1"]',
