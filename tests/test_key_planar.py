@@ -12,7 +12,8 @@ import re
 
 import numpy as np
 import pytest
-from notebook_under_test import check_corpus, failure, load, namespace
+from notebook_under_test import (check_corpus, check_same_diagnosis, failure, load, namespace,
+                                 named_mistakes, visible_failure)
 
 CELLS, CORPUS = load("04-planar", "planar")
 
@@ -27,7 +28,8 @@ MISTAKE = {
     "sizes_from_columns": r"X\.shape\[1\] counts the examples",
     "n_y_from_columns": r"Y\.shape\[1\] counts the examples",
     "sizes_in_wrong_order": r"wrong order",
-    "hidden_size_not_four": r"returned \(5, 5, 2\): n_h is fixed at 4",
+    "hidden_size_not_four": r"n_h is fixed at 4",
+    "sizes_of_the_visible_example": r"sizes of the visible test's example",
     "init_zero_weights": r"weights are all zero",
     "init_not_scaled": r"100 times too large",
     "init_transposed": r"shape \(2, 4\); expected \(4, 2\)\. It looks transposed",
@@ -44,6 +46,8 @@ MISTAKE = {
     "cost_is_an_array": r"array of shape \(1, 1\); expected a single number",
     "cost_one_term": r"\(1 - Y\) \* log\(1 - A2\) is missing",
     "cost_per_example": r"array of shape \(1, 1\); expected a single number",
+    "cost_clipped": r"within 1e-6 of 0 or 1.*A2 is clipped",
+    "cost_epsilon_in_the_logarithms": r"within 1e-6 of 0 or 1.*A2 is clipped",
     "backward_tanh_prime_as_a1": r"tanh'\(Z1\) is written as A1;",
     "backward_tanh_prime_not_squared": r"tanh'\(Z1\) is written as 1 - A1;",
     "backward_sigmoid_slope": r"sigmoid's slope",
@@ -52,20 +56,28 @@ MISTAKE = {
     "backward_db_no_keepdims": r"db2 .* shape \(1,\); expected \(1, 1\).*keepdims=True",
     "backward_sign": r"dZ2 = A2 - Y, not Y - A2",
     "backward_extra_sigmoid_slope": r"that factor cancels",
+    "backward_changes_the_cache": r"it changes cache\['A2'\], which it was given",
+    "backward_changes_the_cache_for_other_sizes": r"7 examples: it changes cache\['A2'\]",
+    "backward_m_from_the_longer_side": r"and 1 example .*m is the number of examples",
     "update_sign": r"steps uphill",
     "update_ignores_learning_rate": r"learning_rate argument is ignored",
     "update_plain_difference": r"not multiplied by the learning rate",
     "update_wrong_default": r"default learning rate is not 1\.2",
+    "update_in_place": r"it changes parameters\['W1'\], which it was given",
+    "update_in_place_through_names": r"it changes parameters\['W1'\], which it was given",
+    "update_in_place_for_other_sizes": r"2-4-1 network: it changes parameters\['W1'\]",
     "update_bias_with_weight_gradient": r"b2 .* shape \(1, 4\); expected \(1, 1\)",
     "model_ignores_n_h": r"initialize_parameters\(3, 4, 1\); expected \(3, 3, 1\).*not the 4",
     "model_reinitialises_in_loop": r"initialised again in every iteration",
     "model_drops_the_update": r"parameters never change",
     "model_fixed_iterations": r"ran more than 2 iterations",
     "model_one_iteration_short": r"made 1 update: it does not run exactly num_iterations",
+    "model_one_iteration_too_many": r"ran more than 2 iterations: it does not run exactly",
     "predict_probabilities": r"returns the probabilities A2",
     "predict_inverted": r"predictions are inverted",
     "predict_flattened": r"shape \(30,\); expected \(1, 30\)",
     "predict_threshold_on_z2": r"compares Z2 with 0\.5",
+    "predict_swapped_arguments": r"forward_propagation\(parameters, X\); the arguments go",
     "backward_central_differences_of_cost": r"finite-difference estimate",
     "backward_forward_differences_of_cost": r"finite-difference estimate",
     "backward_central_differences_of_own_cost": r"finite-difference estimate",
@@ -119,6 +131,84 @@ def test_mistake_loses_only_its_target(case):
         if function != target:
             assert key_failure(function, ns) is None, function
             assert run_test_cell(function, ns) is None, function
+
+
+def messages_of(function):
+    """The messages that the visible test of `function` can name (readonly/mistakes.json, from
+    key.visible_mistakes()) and those its hidden tests can name."""
+    visible = [m for label, pairs in key.visible_mistakes().items()
+               if label.split(":")[0] == function for m, _ in pairs]
+    return list(dict.fromkeys(visible + key.hidden_mistakes(function)))
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "loses"],
+                         ids=lambda case: case["name"])
+def test_the_visible_test_names_what_the_hidden_tests_name(case):
+    """While working, the student's visible test names the mistake the hidden tests name at
+    grading, from the values in readonly/mistakes.json (and the same words for an argument
+    changed in place)."""
+    ns = notebook_namespace(case["cells"])
+    target = case["target"]
+    visible = visible_failure("04-planar", CELLS["test_" + target], ns)
+    check_same_diagnosis(visible, key_failure(target, ns), messages_of(target))
+
+
+def test_the_visible_tests_name_the_typical_mistakes():
+    """Every corpus mistake that a visible test catches by value is named there, not just
+    found; and the visible tests catch every mistake of the corpus that the visible examples
+    can show (all but those that need other sizes, other values or other callees)."""
+    unnamed, missed = [], []
+    needs_hidden = {"sizes_of_the_visible_example", "backward_changes_the_cache_for_other_sizes",
+                    "update_in_place_for_other_sizes",
+                    "backward_m_from_the_longer_side", "model_ignores_n_h",
+                    "predict_swapped_arguments"}
+    for case in CASES:
+        if case["expect"] != "loses" or case.get("status_matches") == "finite-difference":
+            continue
+        ns = notebook_namespace(case["cells"])
+        target = case["target"]
+        visible = visible_failure("04-planar", CELLS["test_" + target], ns)
+        if visible is None and case["name"] not in needs_hidden:
+            missed.append(case["name"])
+        if visible and "disagrees" in visible and not named_mistakes(visible, messages_of(target)):
+            unnamed.append((case["name"], visible))
+    assert not unnamed, unnamed
+    assert not missed, missed
+
+
+def test_the_visible_and_hidden_tests_say_the_same_of_a_changed_argument():
+    from readonly import planar_module
+    for function in ("update_parameters", "backward_propagation"):
+        hidden = {"update_parameters": key.UPDATE_MISTAKES,
+                  "backward_propagation": key.BACKWARD_MISTAKES}[function]["changes"]
+        assert planar_module.CHANGED[function] == hidden
+
+
+def test_the_hidden_tests_see_arguments_through_the_notebooks_after_call():
+    """While grading, only the kernel sees what a function did to its arguments: the key asks
+    the notebook's after_call for them. A namespace whose after_call reports a changed
+    argument must fail; without after_call the key calls the function itself."""
+    ns = notebook_namespace()
+    assert key_failure("update_parameters", ns) is None
+
+    def after_call(function, *args, **kwargs):
+        result = function(*args, **kwargs)
+        args[0]["W1"] = args[0]["W1"] + 1.0
+        return result, args
+
+    ns["after_call"] = after_call
+    assert "it changes parameters['W1']" in key_failure("update_parameters", ns)
+    assert "it changes parameters['W1']" in key_failure("backward_propagation", ns)
+    ns["after_call"] = lambda function, *args: function(*args)
+    assert "after_call" in key_failure("update_parameters", ns)
+
+
+def test_the_setup_imports_what_the_originals_solutions_use():
+    """The original assignment's setup imported copy, and its update_parameters template
+    relies on it (copy.deepcopy): the notebook's setup imports it too, as its text says."""
+    ns = notebook_namespace()
+    assert ns["copy"] is __import__("copy")
+    assert "the first code cell imports `copy`" in CELLS["update_intro"]
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "full"],

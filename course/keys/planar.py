@@ -16,6 +16,18 @@ a finite-difference estimate fails there, or on the ordinary cases as a near mis
 message asks whether it is one. (db2, a single number, is no hard case on its own: an answer
 that estimated only db2 numerically would pass.)
 
+update_parameters and backward_propagation must also leave their arguments as they were (an
+in-place step such as dZ2 -= Y after dZ2 = A2 changes the caller's cache). While grading the
+arguments reach the kernel as copies, so the call goes through the notebook's `after_call`
+(readonly/planar_module.py, which the public part of the test cell imports), which brings the
+arguments back from the kernel with the result. compute_cost is also tried on probabilities
+within 1e-6 of 0 and 1, where an answer that clips A2 (or adds a small number inside the
+logarithms) gives another cost.
+
+What each typical mistake gives on the visible tests' examples (`visible_mistakes()`) goes
+into readonly/mistakes.json at release, so that the visible tests name the same mistakes as
+the hidden ones (`hidden_mistakes(name)`; course/coverage.py counts both).
+
 nn_model and predict call other graded functions. Their checks plant this module's reference
 versions of those functions in the notebook's globals for the duration of the call (and
 restore the student's afterwards), so a mistake in, say, forward_propagation costs the points
@@ -52,8 +64,13 @@ SIZE_CASES = (((5, 3), (2, 3)), ((2, 400), (1, 400)), ((3, 1), (1, 1)), ((7, 2),
 INIT_CASES = ((11, 2, 4, 1), (5, 3, 5, 2), (123, 1, 1, 1), (7, 4, 2, 3))
 # (seed, n_x, n_h, m)
 FORWARD_CASES = ((601, 2, 4, 5), (602, 3, 2, 1), (603, 2, 6, 9))
-# (seed, m)
-COST_CASES = ((701, 1), (702, 7), (703, 40))
+# (seed, m, sure): with sure=True the probabilities lie within 1e-6 of 0 or 1, one of them
+# 1e-200 for a label 1, so that clipping A2 (or adding a small number to it) before the
+# logarithm changes the cost.
+COST_CASES = ((701, 1, False), (702, 7, False), (703, 40, False), (704, 9, True))
+# Where clipping answers put their bounds (np.clip(A2, eps, 1 - eps), np.log(A2 + eps)).
+CLIP_EPSILONS = (1e-300, 1e-200, 1e-100, 1e-20, 1e-16, 1e-15, 1e-12, 1e-10, 1e-9, 1e-8, 1e-7,
+                 1e-6, 1e-5, 1e-4)
 # (seed, n_x, n_h, m). The third case has m = n_x = 2, so that X used without transposing in
 # dW1 gives a wrong value (named below) instead of a numpy shape error.
 BACKWARD_CASES = ((801, 2, 4, 7), (802, 3, 5, 1), (803, 2, 3, 2), (804, 2, 1, 6))
@@ -129,15 +146,16 @@ def _slope(name, A1, Z1):
 
 
 def backward(params, cache, X, Y, *, average=1, sign=1.0, slope="right", output_slope=False,
-             untransposed_x=False):
+             untransposed_x=False, m_axis=1):
     """Return the gradients {dW1, db1, dW2, db2}; the switches reproduce mistakes.
 
     average: how many times the sums over examples are divided by m (0, 1 or 2); sign=-1
     uses Y - A2; slope: which expression stands for tanh'(Z1) (see _slope); output_slope
     multiplies dZ2 by sigmoid'(Z2) once more; untransposed_x uses X instead of X.T in dW1
-    (which raises ValueError unless the shapes happen to fit).
+    (which raises ValueError unless the shapes happen to fit); m_axis=0 takes m from the
+    rows of X.
     """
-    m = X.shape[1]
+    m = X.shape[m_axis]
     scale = m ** -average
     A1, A2 = cache["A1"], cache["A2"]
     dZ2 = sign * (A2 - Y)
@@ -198,6 +216,55 @@ def _entry(what, result, key, kind):
     return result[key]
 
 
+def _after_call(function, *args, **kwargs):
+    """In process: (function(*args, **kwargs), args), the arguments as they are after the call."""
+    return function(*args, **kwargs), args
+
+
+def _call_watching(what, ns, name, *args, **kwargs):
+    """Return (what the notebook's function `name` returns, its positional arguments after the
+    call). While grading, arguments reach the kernel as copies, so a change the function
+    makes to them happens there: the call goes through the notebook's `after_call`
+    (readonly/planar_module.py, imported by the public part of the test cell, which runs just
+    before), which brings them back with the result. In process it is the key's own."""
+    helper = ns.get("after_call")
+    answer = checking.call(what, helper if callable(helper) else _after_call, ns[name],
+                           *args, **kwargs)
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise checking.CheckFailure(f"{what}: after_call, which the test cell imports from "
+                                    "readonly/planar_module.py, was changed: run the test "
+                                    "cell as it is given.")
+    return answer
+
+
+def _check_unchanged(what, message, given, after):
+    """Fail with `message` (a template with {changed}) if the call changed an argument:
+    `given` holds the arguments as passed, {name: value}; `after` the same after the call."""
+    for (name, before), now in zip(given.items(), after):
+        changed = _difference(name, before, now)
+        if changed:
+            raise checking.CheckFailure(f"{what}: {message.format(changed=changed)}")
+
+
+def _difference(name, before, now):
+    """The first entry that differs between an argument before and after, as text, or None."""
+    if not isinstance(before, dict):
+        return None if _same(before, now) else name
+    if not isinstance(now, dict):
+        return name
+    for key in list(before) + [k for k in now if k not in before]:
+        if key not in before or key not in now or not _same(before[key], now[key]):
+            return f"{name}[{key!r}]"
+    return None
+
+
+def _same(a, b):
+    try:
+        return np.shape(a) == np.shape(b) and bool(np.array_equal(a, b))
+    except (TypeError, ValueError):
+        return False
+
+
 def _changed(variants, expected):
     """Keep the (message, value) pairs whose value differs from the expected one."""
     kept = []
@@ -230,7 +297,24 @@ SIZE_MISTAKES = {
            "counts the examples.",
     "order": "the sizes are returned in the wrong order: (n_x, n_h, n_y), input layer first.",
     "n_h": "n_h is fixed at 4 in this exercise.",
+    "fixed": "these are the sizes of the visible test's example, whatever X and Y are: read "
+             "n_x and n_y from X.shape[0] and Y.shape[0].",
 }
+VISIBLE_SIZES = ((5, 3), (2, 3))  # the shapes of X and Y in the notebook's visible test
+
+
+def size_variants(x_shape, y_shape):
+    """[(message, value)] of the typical mistakes of layer_sizes for X and Y of these shapes."""
+    vx, vy = VISIBLE_SIZES
+    return [
+        (SIZE_MISTAKES["n_x"], [x_shape[1], 4, y_shape[0]]),
+        (SIZE_MISTAKES["n_y"], [x_shape[0], 4, y_shape[1]]),
+        (SIZE_MISTAKES["n_x"] + " " + SIZE_MISTAKES["n_y"], [x_shape[1], 4, y_shape[1]]),
+        (SIZE_MISTAKES["order"], [x_shape[0], y_shape[0], 4]),
+        (SIZE_MISTAKES["order"], [y_shape[0], 4, x_shape[0]]),
+        (SIZE_MISTAKES["fixed"], [vx[0], 4, vy[0]]),
+    ] + [(SIZE_MISTAKES["n_h"], [x_shape[0], n_h, y_shape[0]])
+         for n_h in sorted({1, 2, 3, 5, 6, 8, 10, *x_shape, *y_shape} - {4})]
 
 
 def _check_layer_sizes(ns, x_shape, y_shape):
@@ -241,13 +325,7 @@ def _check_layer_sizes(ns, x_shape, y_shape):
     if isinstance(got, dict) or np.ndim(got) != 1 or len(got) != 3:
         raise checking.CheckFailure(f"{what} returned {got!r:.80}; expected a tuple of three "
                                     "numbers, (n_x, n_h, n_y).")
-    variants = _changed([
-        (SIZE_MISTAKES["n_x"], [x_shape[1], 4, y_shape[0]]),
-        (SIZE_MISTAKES["n_y"], [x_shape[0], 4, y_shape[1]]),
-        (SIZE_MISTAKES["n_x"] + " " + SIZE_MISTAKES["n_y"], [x_shape[1], 4, y_shape[1]]),
-        (SIZE_MISTAKES["order"], [x_shape[0], y_shape[0], 4]),
-        (SIZE_MISTAKES["order"], [y_shape[0], 4, x_shape[0]]),
-    ], expected)
+    variants = _changed(size_variants(x_shape, y_shape), expected)
     got = checking.as_array(what, got)
     if got[1] != 4 and not any(checking.relative_error(got, v) < 1e-6 for _, v in variants):
         shown = tuple(int(v) if float(v).is_integer() else float(v) for v in got)
@@ -306,6 +384,17 @@ def _check_initialize_parameters(ns, seed, n_x, n_h, n_y):
     _notebook_random(ns).seed(seed)
     got = checking.call(what, ns["initialize_parameters"], n_x, n_h, n_y)
     expected = _seeded(seed, reference_init, n_x, n_h, n_y)
+    variants = init_variants(seed, n_x, n_h, n_y)
+    for name in PARAMETERS:
+        value = _entry(what, got, name, "parameters (W1, b1, W2, b2)")
+        checking.check_close(f"{name} from {what}", value, expected[name],
+                             mistakes=_changed(variants[name], expected[name]), hint=HINTS[name])
+
+
+def init_variants(seed, n_x, n_h, n_y):
+    """{parameter: [(message, value)]}: what the typical mistakes of initialize_parameters
+    draw after np.random.seed(seed). (np.random's global state is changed.)"""
+    expected = _seeded(seed, reference_init, n_x, n_h, n_y)
     variants = {
         "zeros": {p: np.zeros_like(v) for p, v in expected.items()},
         "scale": _seeded(seed, reference_init, n_x, n_h, n_y, scale=1.0),
@@ -313,14 +402,14 @@ def _check_initialize_parameters(ns, seed, n_x, n_h, n_y):
         "order": _seeded(seed, reference_init, n_x, n_h, n_y, order=("W2", "W1")),
         "bias": _seeded(seed, reference_init, n_x, n_h, n_y, random_biases=True),
     }
+    found = {}
     for name in PARAMETERS:
-        value = _entry(what, got, name, "parameters (W1, b1, W2, b2)")
-        mistakes = [(INIT_MISTAKES[k], v[name]) for k, v in variants.items()]
+        found[name] = [(INIT_MISTAKES[k], v[name]) for k, v in variants.items()]
         if name.startswith("W"):
-            mistakes += [(INIT_MISTAKES["seeded"], _seeded(s, reference_init, n_x, n_h, n_y)[name])
-                         for s in list(range(11)) + [42, 1234] if s != seed]
-        checking.check_close(f"{name} from {what}", value, expected[name],
-                             mistakes=_changed(mistakes, expected[name]), hint=HINTS[name])
+            found[name] += [(INIT_MISTAKES["seeded"],
+                             _seeded(s, reference_init, n_x, n_h, n_y)[name])
+                            for s in list(range(11)) + [42, 1234] if s != seed]
+    return found
 
 
 # ---------------------------------------------------------------- forward_propagation
@@ -365,11 +454,17 @@ def _check_forward_propagation(ns, seed, n_x, n_h, m):
                          hint=HINTS["A2"])
     for name in CACHE:
         value = _entry(what + " (its cache)", cache, name, "Z1, A1, Z2 and A2")
-        mistakes = _forward_variants(params, X, name)
-        mistakes += [(FORWARD_MISTAKES["cache"].format(name=name, other=other), expected[other])
-                     for other in CACHE if other != name]
         checking.check_close(f"cache[{name!r}] from {what}", value, expected[name],
-                             mistakes=_changed(mistakes, expected[name]), hint=HINTS[name])
+                             mistakes=_changed(cache_variants(params, X, name), expected[name]),
+                             hint=HINTS[name])
+
+
+def cache_variants(params, X, name):
+    """[(message, value)] of the typical mistakes of forward_propagation in cache[name]."""
+    _, expected = forward(params, X)
+    return _forward_variants(params, X, name) + [
+        (FORWARD_MISTAKES["cache"].format(name=name, other=other), expected[other])
+        for other in CACHE if other != name]
 
 
 # ---------------------------------------------------------------- compute_cost
@@ -381,22 +476,47 @@ COST_MISTAKES = {
     "y": "the term (1 - Y) * log(1 - A2) is missing: examples with label 0 count too.",
     "1-y": "the term Y * log(A2) is missing: examples with label 1 count too.",
     "log10": "it uses log10; the cross-entropy uses the natural logarithm, np.log.",
+    "clip": "A2 is clipped, or a small number added to it, before the logarithm: the cost must "
+            "be exact for every probability strictly between 0 and 1, however close to 0 or 1. "
+            "Use np.log(A2) and np.log(1 - A2) as they are.",
 }
 
 
-def _check_compute_cost(ns, seed, m):
+def cost_variants(A2, Y):
+    """[(message, value)] of the typical mistakes of compute_cost on A2 and Y."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        found = [
+            (COST_MISTAKES["sign"], cost(A2, Y, sign=-1)),
+            (COST_MISTAKES["sum"], cost(A2, Y, average=False)),
+            (COST_MISTAKES["y"], cost(A2, Y, terms=("y",))),
+            (COST_MISTAKES["1-y"], cost(A2, Y, terms=("1-y",))),
+            (COST_MISTAKES["log10"], cost(A2, Y, log=np.log10)),
+        ]
+        for eps in CLIP_EPSILONS:
+            found += [(COST_MISTAKES["clip"], cost(np.clip(A2, eps, 1 - eps), Y)),
+                      (COST_MISTAKES["clip"], cost(A2, Y, log=lambda a, e=eps: np.log(a + e)))]
+    return [(message, value) for message, value in found if np.isfinite(value)]
+
+
+def _cost_example(seed, m, sure):
+    """Return (A2, Y) of a case of compute_cost."""
     rng = np.random.default_rng(seed)
-    A2, Y = rng.uniform(0.05, 0.95, (1, m)), random_labels(rng, m)
-    what = f"compute_cost(A2, Y) for {m} example{'s' * (m != 1)}"
+    if not sure:
+        return rng.uniform(0.05, 0.95, (1, m)), random_labels(rng, m)
+    Y = random_labels(rng, m)
+    near = 10.0 ** -rng.uniform(6, 13, (1, m))
+    A2 = np.where(rng.random((1, m)) < 0.5, near, 1 - near)
+    A2[0, 1] = 1e-200  # its label is 1
+    return A2, Y
+
+
+def _check_compute_cost(ns, seed, m, sure):
+    A2, Y = _cost_example(seed, m, sure)
+    what = (f"compute_cost(A2, Y) for {m} example{'s' * (m != 1)}" +
+            (", with probabilities within 1e-6 of 0 or 1 (one of them 1e-200)" if sure else ""))
     got = checking.call(what, ns["compute_cost"], A2.copy(), Y.copy())
     expected = cost(A2, Y)
-    variants = _changed([
-        (COST_MISTAKES["sign"], cost(A2, Y, sign=-1)),
-        (COST_MISTAKES["sum"], cost(A2, Y, average=False)),
-        (COST_MISTAKES["y"], cost(A2, Y, terms=("y",))),
-        (COST_MISTAKES["1-y"], cost(A2, Y, terms=("1-y",))),
-        (COST_MISTAKES["log10"], cost(A2, Y, log=np.log10)),
-    ], expected)
+    variants = _changed(cost_variants(A2, Y), expected)
     if got is None:
         raise checking.CheckFailure(f"{what} returned None: did you forget the `return` statement?")
     checking.check_scalar(what, got, expected, mistakes=variants)
@@ -407,6 +527,8 @@ def _check_compute_cost(ns, seed, m):
 BACKWARD_MISTAKES = {
     "average": "it is m times too large: divide by m, the number of examples (X.shape[1]).",
     "average twice": "it is divided by m twice: np.mean already divides by m.",
+    "rows": "m is the number of examples, the number of columns of X (X.shape[1]); the rows "
+            "of X are its inputs.",
     "sign": "it has the wrong sign: dZ2 = A2 - Y, not Y - A2.",
     "output_slope": "dZ2 is multiplied by sigmoid'(Z2) = A2 * (1 - A2): with the "
                     "cross-entropy cost that factor cancels, and dZ2 = A2 - Y.",
@@ -420,12 +542,16 @@ BACKWARD_MISTAKES = {
     "none": "the factor tanh'(Z1) = 1 - A1**2 is missing from dZ1.",
     "untransposed": "dW1 multiplies dZ1 by X; it is dZ1 @ X.T, so that the sum runs over "
                     "the examples.",
+    "changes": "it changes {changed}, which it was given: a name such as dZ2 = A2 shares the "
+               "cache's array, so an in-place step (dZ2 -= Y) changes the cache too. Compute "
+               "new arrays, dZ2 = A2 - Y.",
 }
 
 
 def _backward_variants(params, cache, X, Y, name):
     switches = [("average", dict(average=0)), ("average twice", dict(average=2)),
-                ("sign", dict(sign=-1.0)), ("output_slope", dict(output_slope=True))]
+                ("sign", dict(sign=-1.0)), ("output_slope", dict(output_slope=True)),
+                ("rows", dict(m_axis=0))]
     if name in ("dW1", "db1"):
         switches += [(s, dict(slope=s)) for s in
                      ("A1", "1-A1", "(1-A1)^2", "sigmoid", "Z1", "tanh(A1)", "none")]
@@ -447,9 +573,15 @@ def _check_backward_propagation(ns, seed, n_x, n_h, m):
     _, cache = forward(params, X)
     what = (f"backward_propagation(parameters, cache, X, Y) for a {n_x}-{n_h}-1 network and "
             f"{m} example{'s' * (m != 1)}")
-    got = checking.call(what, ns["backward_propagation"], _copy(params), _copy(cache),
-                        X.copy(), Y.copy())
+    given = {"parameters": params, "cache": cache, "X": X, "Y": Y}
+    got, after = _call_watching(what, ns, "backward_propagation",
+                                *(_copy(value) for value in given.values()))
     expected = backward(params, cache, X, Y)
+    _check_backward_values(what, got, expected, params, cache, X, Y)
+    _check_unchanged(what, BACKWARD_MISTAKES["changes"], given, after)
+
+
+def _check_backward_values(what, got, expected, params, cache, X, Y):
     for name in ("dW2", "db2", "dW1", "db1"):
         value = _entry(what, got, name, "gradients (dW1, db1, dW2, db2)")
         probe = _copy(params)
@@ -495,7 +627,35 @@ UPDATE_MISTAKES = {
     "swapped": "a weight is updated with a bias gradient (or the reverse): W1 goes with dW1, "
                "b1 with db1, and so on.",
     "stale": "it returns the parameters unchanged: return the new values.",
+    "changes": "it changes {changed}, which it was given: an in-place step "
+               "(parameters[\"W1\"] -= ..., or W1 -= ... after W1 = parameters[\"W1\"]) "
+               "changes the caller's arrays. Compute new arrays, W1 = W1 - learning_rate * dW1, "
+               "or start from copies (copy.deepcopy(parameters)).",
 }
+
+
+def update_variants(params, grads, learning_rate):
+    """{parameter: [(message, value)]}: the typical mistakes of update_parameters(params,
+    grads[, learning_rate]); learning_rate None stands for a call without it."""
+    rate = LEARNING_RATE if learning_rate is None else learning_rate
+    variants = [
+        (UPDATE_MISTAKES["sign"], update(params, grads, rate, sign=-1)),
+        (UPDATE_MISTAKES["stale"], params),
+        (UPDATE_MISTAKES["unscaled"], update(params, grads, 1.0)),
+    ]
+    if learning_rate is None:
+        variants += [(UPDATE_MISTAKES["default"], update(params, grads, r))
+                     for r in (0.1, 0.01, 0.001, 0.5)]
+    else:
+        variants.append((UPDATE_MISTAKES["ignored"], update(params, grads, LEARNING_RATE)))
+    swapped = {"W1": "db1", "b1": "dW1", "W2": "db2", "b2": "dW2"}
+    found = {}
+    for name in PARAMETERS:
+        found[name] = [(message, v[name]) for message, v in variants]
+        other = params[name] - rate * grads[swapped[name]]
+        if other.shape == params[name].shape:
+            found[name].append((UPDATE_MISTAKES["swapped"], other))
+    return found
 
 
 def _check_update_parameters(ns, seed, n_x, n_h, learning_rate):
@@ -507,28 +667,15 @@ def _check_update_parameters(ns, seed, n_x, n_h, learning_rate):
     what = ("update_parameters(parameters, grads" +
             ("" if learning_rate is None else f", {learning_rate}") +
             f") for a {n_x}-{n_h}-1 network")
-    got = checking.call(what, ns["update_parameters"], *args)
+    got, after = _call_watching(what, ns, "update_parameters", *args)
     expected = update(params, grads, rate)
-    swapped = {"dW1": grads["db1"], "db1": grads["dW1"], "dW2": grads["db2"], "db2": grads["dW2"]}
-    variants = [
-        (UPDATE_MISTAKES["sign"], update(params, grads, rate, sign=-1)),
-        (UPDATE_MISTAKES["stale"], params),
-        (UPDATE_MISTAKES["unscaled"], update(params, grads, 1.0)),
-    ]
-    if learning_rate is None:
-        variants += [(UPDATE_MISTAKES["default"], update(params, grads, r))
-                     for r in (0.1, 0.01, 0.001, 0.5)]
-    else:
-        variants.append((UPDATE_MISTAKES["ignored"], update(params, grads, LEARNING_RATE)))
+    variants = update_variants(params, grads, learning_rate)
     for name in PARAMETERS:
         value = _entry(what, got, name, "parameters (W1, b1, W2, b2)")
-        mistakes = [(message, v[name]) for message, v in variants]
-        try:
-            mistakes.append((UPDATE_MISTAKES["swapped"], params[name] - rate * swapped["d" + name]))
-        except ValueError:  # the shapes do not broadcast
-            pass
         checking.check_close(f"{name} from {what}", value, expected[name],
-                             mistakes=_changed(mistakes, expected[name]), hint=HINTS[name])
+                             mistakes=_changed(variants[name], expected[name]), hint=HINTS[name])
+    _check_unchanged(what, UPDATE_MISTAKES["changes"], {"parameters": params, "grads": grads},
+                     after)
 
 
 # ---------------------------------------------------------------- nn_model
@@ -618,6 +765,8 @@ def _check_nn_model(ns, seed, n_x, n_h, m, iterations, scale):
 
     def variants(name):
         found = [(MODEL_MISTAKES["stale"], init_params[name])]
+        found += [(MODEL_MISTAKES["count"], train(init_params, X, Y, n)[name])
+                  for n in (iterations - 1, iterations + 1, iterations + 2) if n > 0]
         found += [(MODEL_MISTAKES["rate"],
                    train(init_params, X, Y, iterations, learning_rate=r)[name])
                   for r in (1.0, 0.1, 0.01)]
@@ -641,7 +790,23 @@ PREDICT_MISTAKES = {
     "inverted": "the predictions are inverted: class 1 (True) is where A2 > 0.5.",
     "z2": "it compares Z2 with 0.5; the threshold 0.5 applies to the probability A2 "
           "(equivalently, Z2 > 0).",
+    "flattened": "the predictions were flattened to shape (m,): keep the row shape (1, m) of "
+                 "A2, and do not ravel or flatten it.",
+    "column": "the predictions form a column (m, 1); predict returns a row (1, m), the shape "
+              "of A2.",
+    "arguments": "it calls forward_propagation(parameters, X); the arguments go the other way "
+                 "round, forward_propagation(X, parameters).",
 }
+
+
+def predict_variants(A2, Z2):
+    """[(message, value)] of the typical mistakes of predict, from the probabilities A2 and
+    the scores Z2 of the forward pass."""
+    return [
+        (PREDICT_MISTAKES["probabilities"], A2),
+        (PREDICT_MISTAKES["inverted"], (A2 <= 0.5).astype(float)),
+        (PREDICT_MISTAKES["z2"], (Z2 > 0.5).astype(float)),
+    ]
 
 
 def _check_predict(ns, seed, n_x, n_h, m):
@@ -651,16 +816,19 @@ def _check_predict(ns, seed, n_x, n_h, m):
     what = f"predict(parameters, X) for a {n_x}-{n_h}-1 network and {m} example{'s' * (m != 1)}"
 
     def forward_propagation(X, parameters):
+        if isinstance(X, dict) and not isinstance(parameters, dict):
+            raise checking.CheckFailure(f"{what}: {PREDICT_MISTAKES['arguments']}")
         return forward(parameters, X)
 
     with checking.planted(ns, forward_propagation=forward_propagation):
         got = checking.call(what, ns["predict"], _copy(params), X.copy())
     expected = (A2 > 0.5).astype(float)
-    mistakes = _changed([
-        (PREDICT_MISTAKES["probabilities"], A2),
-        (PREDICT_MISTAKES["inverted"], (A2 <= 0.5).astype(float)),
-        (PREDICT_MISTAKES["z2"], (cache["Z2"] > 0.5).astype(float)),
-    ], expected)
+    mistakes = _changed(predict_variants(A2, cache["Z2"]), expected)
+    value = checking.as_array(what, got)
+    if value.shape in ((m,), (m, 1)) and m > 1:
+        raise checking.CheckFailure(
+            f"{what} has shape {value.shape}; expected (1, {m}): " +
+            PREDICT_MISTAKES["flattened" if value.ndim == 1 else "column"])
     value = checking.check_shape(what, got, (1, m),
                                  hint="predict returns one prediction per example, a row (1, m).")
     if not np.all((value == 0) | (value == 1)):
@@ -668,6 +836,109 @@ def _check_predict(ns, seed, n_x, n_h, m):
         reason = checking.diagnose(value, expected, mistakes)
         raise checking.CheckFailure(message + (f": {reason}" if reason else "."))
     checking.check_close(what, got, expected, mistakes=mistakes)
+
+
+# ---------------------------------------------------------------- what the tests name
+
+def hidden_mistakes(name):
+    """The messages of the mistakes the hidden tests of `name` can name (course/coverage.py);
+    of a message with blanks ({changed}), the part before the first."""
+    found = [message.split("{")[0] for message in CHECKS[name][2].values()]
+    return found + ([keys.FINITE_DIFFERENCE] if name == "backward_propagation" else [])
+
+
+# The visible tests' examples, as the notebook's test cells build them.
+VISIBLE_INIT = (7, 2, 4, 1)  # np.random.seed(7); initialize_parameters(2, 4, 1)
+VISIBLE_COST = ([[0.8, 0.3, 0.6, 0.1]], [[1, 0, 0, 0]])
+VISIBLE_SURE_COST = ([[1e-10, 1 - 1e-12, 0.9, 1e-150]], [[1, 0, 1, 1]])
+VISIBLE_UPDATE = (
+    {"W1": [[0.5, -1.0], [2.0, 0.25]], "b1": [[0.1], [-0.2]], "W2": [[1.5, -0.5]], "b2": [[0.3]]},
+    {"dW1": [[0.25, 0.5], [-1.0, 0.0]], "db1": [[0.5], [1.0]], "dW2": [[-0.25, 0.75]],
+     "db2": [[0.5]]},
+    (None, 0.1))  # called without a learning rate, then with learning_rate=0.1
+VISIBLE_PREDICT_A2 = [[0.93, 0.07, 0.51, 0.49, 0.62]]
+
+
+def visible_forward_example():
+    """(parameters, X) of the visible test of forward_propagation."""
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(2, 3))
+    shapes = {"W1": (4, 2), "b1": (4, 1), "W2": (1, 4), "b2": (1, 1)}
+    return {p: rng.normal(size=shapes[p]) for p in PARAMETERS}, X
+
+
+def visible_backward_example():
+    """(parameters, cache, X, Y) of the visible test of backward_propagation: the assignment's
+    own readonly/planar_module.py's backward_example() (numbers, stored there)."""
+    import runpy
+    import sys
+    from course import SOURCE
+    folder = str(SOURCE / "04-planar")
+    added = folder not in sys.path
+    if added:
+        sys.path.insert(0, folder)
+    try:
+        module = runpy.run_path(str(SOURCE / "04-planar" / "readonly" / "planar_module.py"))
+    finally:
+        if added:
+            sys.path.remove(folder)
+    return module["backward_example"]()
+
+
+def visible_mistakes():
+    """{label: [(message, value)]}: what each typical mistake gives on the visible tests'
+    examples, for readonly/mistakes.json (a label is "function" or "function:what it checks");
+    mistakes that give the right value there are left out."""
+    found = {"layer_sizes": (size_variants(*VISIBLE_SIZES),
+                             [VISIBLE_SIZES[0][0], 4, VISIBLE_SIZES[1][0]])}
+    seed, n_x, n_h, n_y = VISIBLE_INIT
+    state = np.random.get_state()
+    try:
+        init, right = init_variants(seed, n_x, n_h, n_y), _seeded(seed, reference_init, *VISIBLE_INIT[1:])
+    finally:
+        np.random.set_state(state)
+    found.update({f"initialize_parameters:{p}": (init[p], right[p]) for p in PARAMETERS})
+    params, X = visible_forward_example()
+    A2, cache = forward(params, X)
+    found["forward_propagation:A2"] = (_forward_variants(params, X, "A2"), A2)
+    found["forward_propagation:Z1"] = (cache_variants(params, X, "Z1"), cache["Z1"])
+    for label, (A2, Y) in (("compute_cost", VISIBLE_COST), ("compute_cost:sure", VISIBLE_SURE_COST)):
+        A2, Y = np.array(A2), np.array(Y)
+        found[label] = (cost_variants(A2, Y), cost(A2, Y))
+    params, cache, X, Y = visible_backward_example()
+    right = backward(params, cache, X, Y)
+    for name in GRADIENTS:
+        found[f"backward_propagation:{name}"] = (_backward_variants(params, cache, X, Y, name),
+                                                 right[name])
+    params, grads, rates = VISIBLE_UPDATE
+    params = {k: np.array(v, dtype=float) for k, v in params.items()}
+    grads = {k: np.array(v, dtype=float) for k, v in grads.items()}
+    for rate in rates:
+        right = update(params, grads, LEARNING_RATE if rate is None else rate)
+        for name, pairs in update_variants(params, grads, rate).items():
+            label = f"update_parameters:{name}" + ("" if rate is None else f" at {rate}")
+            found[label] = (pairs, right[name])
+    found["nn_model"] = visible_model_mistakes()
+    A2 = np.array(VISIBLE_PREDICT_A2)
+    found["predict"] = (predict_variants(A2, np.log(A2 / (1 - A2))), A2 > 0.5)
+    return {label: _changed(pairs, right) for label, (pairs, right) in found.items()}
+
+
+def visible_model_mistakes(n_h=3, iterations=4):
+    """(mistakes, right) of the visible test of nn_model, which runs it with stand-ins
+    (readonly/planar_module.py's rehearse_nn_model) and sums the run up as (calls of
+    initialize_parameters, the n_h given to it, updates made, the learning rate, updates
+    behind the parameters returned)."""
+    rate = LEARNING_RATE
+    found = [(MODEL_MISTAKES["reinit"], [n, n_h, iterations, rate, 1])  # before the loop too?
+             for n in (iterations, iterations + 1)]
+    found += [(MODEL_MISTAKES["stale"], [1, n_h, iterations, rate, 0]),
+             (MODEL_MISTAKES["sizes"], [1, 4, iterations, rate, iterations])]
+    found += [(MODEL_MISTAKES["count"], [1, n_h, n, rate, n])  # fixed loops too
+              for n in (iterations - 1, iterations + 1, 10, 100, 1000, 10000)]
+    found += [(MODEL_MISTAKES["rate"], [1, n_h, iterations, r, iterations])
+              for r in (1.0, 0.5, 0.1, 0.05, 0.01, 0.001)]
+    return found, [1, n_h, iterations, rate, iterations]
 
 
 # ---------------------------------------------------------------- entry point

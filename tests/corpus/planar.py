@@ -102,6 +102,7 @@ CASES = [
     wrong("sizes_in_wrong_order", "layer_sizes",
           "n_x, n_h, n_y = X.shape[0], 4, Y.shape[0]", "return (n_x, n_y, n_h)"),
     wrong("hidden_size_not_four", "layer_sizes", "return (X.shape[0], X.shape[0], Y.shape[0])"),
+    wrong("sizes_of_the_visible_example", "layer_sizes", "return (5, 4, 2)"),
 
     # initialize_parameters
     wrong("init_zero_weights", "initialize_parameters",
@@ -149,6 +150,12 @@ CASES = [
           "return float(-np.sum(Y * np.log(A2)) / m)"),
     wrong("cost_per_example", "compute_cost",
           "return -(Y * np.log(A2) + (1 - Y) * np.log(1 - A2))"),
+    # Probabilities near 0 and 1: a cost that guards its logarithms is not the cost.
+    wrong("cost_clipped", "compute_cost", "m = Y.shape[1]",
+          "A2 = np.clip(A2, 1e-8, 1 - 1e-8)",
+          "return float(-np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)) / m)"),
+    wrong("cost_epsilon_in_the_logarithms", "compute_cost", "m = Y.shape[1]", "eps = 1e-12",
+          "return float(-np.sum(Y * np.log(A2 + eps) + (1 - Y) * np.log(1 - A2 + eps)) / m)"),
 
     # backward_propagation
     wrong("backward_tanh_prime_as_a1", *backward(
@@ -169,6 +176,17 @@ CASES = [
         "dZ2 = Y - A2", DW2, DB2, DZ1, DW1, DB1, GRADS)),
     wrong("backward_extra_sigmoid_slope", *backward(
         "dZ2 = (A2 - Y) * A2 * (1 - A2)", DW2, DB2, DZ1, DW1, DB1, GRADS)),
+    # Right gradients, but the cache's A2 is changed in place (dZ2 is another name for it).
+    wrong("backward_changes_the_cache", *backward(
+        "dZ2 = A2", "dZ2 -= Y", DW2, DB2, DZ1, DW1, DB1, GRADS)),
+    # The same, for other sizes than the visible example's only: the hidden tests must see the
+    # change in the kernel, where the function ran (through the notebook's after_call).
+    dict(wrong("backward_changes_the_cache_for_other_sizes", *backward(
+        "if m == 3:", "    dZ2 = A2 - Y", "else:", "    dZ2 = A2", "    dZ2 -= Y",
+        DW2, DB2, DZ1, DW1, DB1, GRADS)), status_matches=r"it changes cache\['A2'\]"),
+    # m read as the longer side of X: right for the visible example (2 x 3), not for N = 1.
+    wrong("backward_m_from_the_longer_side", "backward_propagation", "m = max(X.shape)",
+          *BACKWARD_START[1:], DZ2, DW2, DB2, DZ1, DW1, DB1, GRADS),
 
     estimated("backward_central_differences_of_cost",
               "return compute_cost(forward_propagation(X, p)[0], Y)", ("h = 1e-6",) + CENTRAL),
@@ -193,6 +211,19 @@ CASES = [
              "def update_parameters(parameters, grads, learning_rate=0.01):\n"
              "    return {n: parameters[n] - learning_rate * grads['d' + n]\n"
              f"            for n in {NAMES}}}\n")}),
+    # Right values, but the caller's arrays are changed in place.
+    wrong("update_in_place", "update_parameters", f"for n in {NAMES}:",
+          "    parameters[n] -= learning_rate * grads['d' + n]", "return parameters"),
+    wrong("update_in_place_through_names", "update_parameters",
+          'W1, b1, W2, b2 = (parameters[n] for n in ("W1", "b1", "W2", "b2"))',
+          'W1 -= learning_rate * grads["dW1"]', 'b1 -= learning_rate * grads["db1"]',
+          'W2 -= learning_rate * grads["dW2"]', 'b2 -= learning_rate * grads["db2"]',
+          'return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}'),
+    dict(wrong("update_in_place_for_other_sizes", "update_parameters",
+               "if parameters['W1'].shape == (2, 2):",
+               f"    return {{n: parameters[n] - learning_rate * grads['d' + n] for n in {NAMES}}}",
+               f"for n in {NAMES}:", "    parameters[n] -= learning_rate * grads['d' + n]",
+               "return parameters"), status_matches=r"it changes parameters\['W1'\]"),
     wrong("update_bias_with_weight_gradient", "update_parameters",
           'W1 = parameters["W1"] - learning_rate * grads["dW1"]',
           'b1 = parameters["b1"] - learning_rate * grads["db1"]',
@@ -216,6 +247,9 @@ CASES = [
     wrong("model_one_iteration_short", "nn_model", *SIZES,
           "parameters = initialize_parameters(n_x, n_h, n_y)",
           "for i in range(1, num_iterations):", *LOOP[1:]),
+    wrong("model_one_iteration_too_many", "nn_model", *SIZES,
+          "parameters = initialize_parameters(n_x, n_h, n_y)",
+          "for i in range(num_iterations + 1):", *LOOP[1:]),
 
     # predict
     wrong("predict_probabilities", "predict",
@@ -226,6 +260,8 @@ CASES = [
           "A2, cache = forward_propagation(X, parameters)", "return (A2 > 0.5).ravel()"),
     wrong("predict_threshold_on_z2", "predict",
           "A2, cache = forward_propagation(X, parameters)", 'return cache["Z2"] > 0.5'),
+    wrong("predict_swapped_arguments", "predict",
+          "A2, cache = forward_propagation(parameters, X)", "return A2 > 0.5"),
 
     # Correct answers in other styles keep full marks.
     right("original_style", {
@@ -268,6 +304,37 @@ CASES = [
             "return parameters"),
         "predict": define("predict", "A2, cache = forward_propagation(X, parameters)",
                           "predictions = (A2 > 0.5)", "return predictions"),
+    }),
+    # The original's template: the setup imports copy, and update_parameters starts from deep
+    # copies of the weights without importing it again.
+    right("original_update_with_deepcopy", {
+        "update_parameters": define(
+            "update_parameters", 'W1 = copy.deepcopy(parameters["W1"])',
+            'b1 = parameters["b1"]', 'W2 = copy.deepcopy(parameters["W2"])',
+            'b2 = parameters["b2"]', 'dW1 = grads["dW1"]', 'db1 = grads["db1"]',
+            'dW2 = grads["dW2"]', 'db2 = grads["db2"]', "W1 = W1 - learning_rate * dW1",
+            "b1 = b1 - learning_rate * db1", "W2 = W2 - learning_rate * dW2",
+            "b2 = b2 - learning_rate * db2",
+            'parameters = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}', "return parameters"),
+        "compute_cost": define(
+            "compute_cost", "m = Y.shape[1]",
+            "logprobs = np.multiply(np.log(A2), Y) + np.multiply((1 - Y), np.log(1 - A2))",
+            "cost = -1 / m * np.sum(logprobs)", "cost = float(np.squeeze(cost))", "return cost"),
+    }),
+    # An older form of the original: np.dot, then np.squeeze, which leaves a 0-d array.
+    right("original_cost_squeezed_dot", {
+        "compute_cost": define(
+            "compute_cost", "m = Y.shape[1]",
+            "logprobs = np.dot(Y, np.log(A2).T) + np.dot(1 - Y, np.log(1 - A2).T)",
+            "cost = -logprobs / m", "cost = np.squeeze(cost)", "return cost"),
+        "update_parameters": define(
+            "update_parameters", "new = copy.deepcopy(parameters)", f"for n in {NAMES}:",
+            "    new[n] -= learning_rate * grads['d' + n]", "return new"),
+        "backward_propagation": define(
+            "backward_propagation", "m = X.shape[1]", "cache = copy.deepcopy(cache)",
+            'A1, A2 = cache["A1"], cache["A2"]', "dZ2 = A2", "dZ2 -= Y",
+            'dW2 = dZ2 @ A1.T / m', DB2, 'dZ1 = (parameters["W2"].T @ dZ2) * (1 - A1 ** 2)',
+            DW1, DB1, GRADS),
     }),
     right("means_and_keepdims", {
         "compute_cost": define("compute_cost",

@@ -23,7 +23,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 from matplotlib.colors import ListedColormap
 
-from readonly.checking import CheckFailure, planted  # noqa: F401 (the notebook imports it from here)
+from readonly.checking import CheckFailure, check_close, planted  # noqa: F401 (the notebook imports planted from here)
 
 # How many training iterations a demonstration runs, and how many hidden-layer sizes the sweep
 # tries, while nbgrader grades.
@@ -225,6 +225,55 @@ def pair(what, result):
     return result
 
 
+# What a test says when a function changes an argument it was given (the answer key says the
+# same at grading).
+CHANGED = {
+    "update_parameters": (
+        "it changes {changed}, which it was given: an in-place step (parameters[\"W1\"] -= ..., "
+        "or W1 -= ... after W1 = parameters[\"W1\"]) changes the caller's arrays. Compute new "
+        "arrays, W1 = W1 - learning_rate * dW1, or start from copies (copy.deepcopy(parameters))."),
+    "backward_propagation": (
+        "it changes {changed}, which it was given: a name such as dZ2 = A2 shares the cache's "
+        "array, so an in-place step (dZ2 -= Y) changes the cache too. Compute new arrays, "
+        "dZ2 = A2 - Y."),
+}
+
+
+def after_call(function, *args, **kwargs):
+    """Return (function(*args, **kwargs), args): what the call returned, and its positional
+    arguments as they are after it, so that a test can see whether the function changed them."""
+    return function(*args, **kwargs), args
+
+
+def changed_argument(given, after):
+    """Return the first argument (or dictionary entry) that a call changed, as text such as
+    "cache['A2']", or None if it left them all as they were. `given` holds the arguments as
+    passed, {name: value} (copies the caller kept); `after` the same arguments after the call,
+    in the same order (as after_call returns them)."""
+    for (name, before), now in zip(given.items(), after):
+        if isinstance(before, dict):
+            if not isinstance(now, dict):
+                return name
+            for key in list(before) + [k for k in now if k not in before]:
+                if key not in before or key not in now or not _same(before[key], now[key]):
+                    return f"{name}[{key!r}]"
+        elif not _same(before, now):
+            return name
+    return None
+
+
+def _same(a, b):
+    return np.shape(a) == np.shape(b) and bool(np.array_equal(a, b))
+
+
+def check_unchanged(function, what, given, after):
+    """Fail, naming the argument, if the call `what` of `function` changed an argument it was
+    given (see changed_argument for `given` and `after`)."""
+    changed = changed_argument(given, after)
+    if changed is not None:
+        raise CheckFailure(f"{what}: {CHANGED[function].format(changed=changed)}")
+
+
 def _generation(what, arrays):
     """Return the one number that fills all `arrays` (stand-in bookkeeping), else fail."""
     values = {float(v) for array in arrays for v in np.ravel(array)}
@@ -234,38 +283,46 @@ def _generation(what, arrays):
     return values.pop()
 
 
-def rehearse_nn_model(nn_model, namespace, n_h=3, num_iterations=4):
-    """Run nn_model with stand-ins for the six functions it calls; fail if the wiring is wrong.
+# How many updates the rehearsal of nn_model lets a loop make before it stops it (a loop that
+# ignores num_iterations, or never ends).
+REHEARSAL_UPDATES = 20000
+# What the rehearsal reports of a run of nn_model, in this order.
+REHEARSAL_TRACE = ("calls of initialize_parameters", "the n_h given to it", "updates made",
+                   "the learning rate given to update_parameters",
+                   "updates behind the parameters returned")
+
+
+def rehearse_nn_model(nn_model, namespace, n_h=3, num_iterations=4, mistakes=()):
+    """Run nn_model with stand-ins for the six functions it calls; fail if it is wired wrongly.
 
     The stand-ins replace layer_sizes, initialize_parameters, forward_propagation,
     compute_cost, backward_propagation and update_parameters in `namespace` (the notebook's
     globals) during the call only, so the outcome depends on nn_model alone. They compute
-    nothing useful: every parameter array is filled with the number of updates made so far,
-    and each stand-in checks that it received what the previous step returned. nn_model
-    must call initialize_parameters once with (n_x, n_h, n_y), then in each of its
-    num_iterations iterations run forward_propagation, backward_propagation (with that pass's
-    cache) and update_parameters (with its gradients, learning rate 1.2), and return the
-    parameters of the last update. Returns None; raises CheckFailure with what went wrong.
+    nothing useful: every parameter array is filled with the number of updates behind it,
+    and each stand-in checks that it received what the step before returned (the data, that
+    pass's cache, that pass's gradients). Afterwards the run is summed up as the numbers of
+    REHEARSAL_TRACE, which must be (1, n_h, num_iterations, 1.2, num_iterations): nn_model
+    calls initialize_parameters once with (n_x, n_h, n_y), makes one update per iteration
+    with the default learning rate, each from the parameters of the update before, and
+    returns the parameters of the last one. `mistakes`, [(message, trace)], names the
+    typical mistakes by their traces. Returns None; raises CheckFailure with what went wrong.
     """
     data_X = np.linspace(-1, 1, 15).reshape(3, 5)
     data_Y = np.array([[0, 1, 1, 0, 1]])
     n_x, n_y, m = data_X.shape[0], data_Y.shape[0], data_X.shape[1]
     what = (f"nn_model(X, Y, n_h={n_h}, num_iterations={num_iterations}) with X of shape "
             f"{data_X.shape}")
-    state = {"initialised": 0, "updates": 0, "cache": None, "grads": None}
+    state = {"initialised": 0, "n_h": None, "updates": 0, "rate": None, "cache": None,
+             "grads": None}
 
     def fail(message):
         raise CheckFailure(f"{what} {message}")
 
-    def check_parameters(parameters, who):
+    def generation(parameters, who):
         if not isinstance(parameters, dict) or set(parameters) != {"W1", "b1", "W2", "b2"}:
             fail(f"passed {who} something other than the parameters dictionary that "
                  "initialize_parameters or update_parameters returned.")
-        generation = _generation(f"{who} parameters", parameters.values())
-        if generation != state["updates"]:
-            fail(f"passed {who} stale parameters (those after {generation:g} updates, when "
-                 f"{state['updates']} had been made): keep the dictionary update_parameters "
-                 "returns, parameters = update_parameters(parameters, grads).")
+        return _generation(f"{who} parameters", parameters.values())
 
     def check_data(X, Y, who):
         if np.shape(X) != data_X.shape or not np.array_equal(X, data_X):
@@ -278,61 +335,50 @@ def rehearse_nn_model(nn_model, namespace, n_h=3, num_iterations=4):
 
     def initialize_parameters(n_x_, n_h_, n_y_):
         state["initialised"] += 1
-        if state["initialised"] > 1:
-            fail("called initialize_parameters more than once: initialise once, before the "
-                 "loop, or every iteration starts afresh.")
-        if (n_x_, n_h_, n_y_) != (n_x, n_h, n_y):
-            message = (f"called initialize_parameters({n_x_}, {n_h_}, {n_y_}); expected "
-                       f"({n_x}, {n_h}, {n_y}): n_x and n_y come from the shapes of X and Y")
-            if n_h_ == 4 and n_h != 4:
-                message += ", and n_h is nn_model's argument, not the 4 of layer_sizes"
-            fail(message + ".")
-        return {"W1": np.zeros((n_h, n_x)), "b1": np.zeros((n_h, 1)),
-                "W2": np.zeros((n_y, n_h)), "b2": np.zeros((n_y, 1))}
+        state["n_h"] = n_h_
+        if (n_x_, n_y_) != (n_x, n_y):
+            fail(f"called initialize_parameters({n_x_}, {n_h_}, {n_y_}); expected "
+                 f"({n_x}, {n_h}, {n_y}): n_x and n_y come from the shapes of X and Y.")
+        return {"W1": np.zeros((n_h_, n_x)), "b1": np.zeros((n_h_, 1)),
+                "W2": np.zeros((n_y, n_h_)), "b2": np.zeros((n_y, 1))}
 
     def forward_propagation(X, parameters):
         check_data(X, None, "forward_propagation")
-        check_parameters(parameters, "forward_propagation")
-        g = float(state["updates"])
+        g = generation(parameters, "forward_propagation")
         cache = {"Z1": np.full((n_h, m), g), "A1": np.full((n_h, m), g),
                  "Z2": np.full((n_y, m), g), "A2": np.full((n_y, m), g)}
-        state["cache"] = g
+        state["cache"], state["grads"] = g, None
         return np.full((n_y, m), 0.5), cache
 
     def compute_cost(A2, Y):
         return 0.693
 
     def backward_propagation(parameters, cache, X, Y):
-        check_parameters(parameters, "backward_propagation")
+        g = generation(parameters, "backward_propagation")
         check_data(X, Y, "backward_propagation")
         if not isinstance(cache, dict) or not {"Z1", "A1", "Z2", "A2"} <= set(cache):
             fail("passed backward_propagation something other than the cache that "
                  "forward_propagation returned.")
-        if (state["cache"] != state["updates"]
-                or _generation("a cache", cache.values()) != state["updates"]):
+        if state["cache"] != g or _generation("a cache", cache.values()) != g:
             fail("passed backward_propagation a cache from another iteration: run "
                  "forward_propagation on the current parameters first, and pass on the "
                  "cache it returns.")
-        state["grads"] = state["updates"]
+        state["grads"] = g
         return {"dW1": np.full((n_h, n_x), -1.0), "db1": np.full((n_h, 1), -1.0),
                 "dW2": np.full((n_y, n_h), -1.0), "db2": np.full((n_y, 1), -1.0)}
 
     def update_parameters(parameters, grads, learning_rate=1.2):
-        if state["updates"] == num_iterations:
-            fail(f"made more than {num_iterations} updates; expected one per iteration: loop "
-                 "range(num_iterations) times.")
-        check_parameters(parameters, "update_parameters")
-        if learning_rate != 1.2:
-            fail(f"called update_parameters with learning_rate={learning_rate}; nn_model "
-                 "trains with the default, 1.2.")
+        if state["updates"] == REHEARSAL_UPDATES:
+            fail(f"made more than {REHEARSAL_UPDATES} updates: loop range(num_iterations) "
+                 "times.")
+        g = generation(parameters, "update_parameters")
         if (not isinstance(grads, dict) or set(grads) != {"dW1", "db1", "dW2", "db2"}
-                or state["grads"] != state["updates"]
-                or _generation("gradients", grads.values()) != -1):
+                or state["grads"] != g or _generation("gradients", grads.values()) != -1):
             fail("passed update_parameters something other than the gradients "
-                 "backward_propagation returned in this iteration.")
+                 "backward_propagation returned for these parameters in this iteration.")
         state["updates"] += 1
-        g = float(state["updates"])
-        return {name: np.full(np.shape(value), g) for name, value in parameters.items()}
+        state["rate"], state["grads"] = learning_rate, None
+        return {name: np.full(np.shape(value), g + 1.0) for name, value in parameters.items()}
 
     stand_ins = dict(layer_sizes=layer_sizes, initialize_parameters=initialize_parameters,
                      forward_propagation=forward_propagation, compute_cost=compute_cost,
@@ -350,9 +396,6 @@ def rehearse_nn_model(nn_model, namespace, n_h=3, num_iterations=4):
             raise CheckFailure(f"{what} raised {type(error).__name__}: {error}") from error
     if state["initialised"] == 0:
         fail("never called initialize_parameters.")
-    if state["updates"] != num_iterations:
-        fail(f"made {state['updates']} updates; expected one per iteration, "
-             f"{num_iterations}: loop range(num_iterations) times.")
     if result is None:
         fail("returned None: return the trained parameters.")
     if not isinstance(result, dict):
@@ -361,9 +404,15 @@ def rehearse_nn_model(nn_model, namespace, n_h=3, num_iterations=4):
     if set(result) != {"W1", "b1", "W2", "b2"}:
         fail(f"returned a dictionary with the keys {sorted(map(str, result))}; expected "
              "W1, b1, W2 and b2.")
-    if _generation("back parameters", result.values()) != num_iterations:
-        fail("returned other parameters than those of the last update: return the "
-             "dictionary update_parameters returned last.")
+    rate = 1.2 if state["rate"] is None else state["rate"]
+    trace = [state["initialised"], state["n_h"], state["updates"], rate,
+             _generation("back parameters", result.values())]
+    check_close(f"what {what} did, as ({', '.join(REHEARSAL_TRACE)}) = "
+                f"{tuple(float(v) for v in trace)}", trace,
+                [1, n_h, num_iterations, 1.2, num_iterations], mistakes=mistakes,
+                advice="Initialise once, then in each of the num_iterations iterations run "
+                       "forward_propagation, backward_propagation and parameters = "
+                       "update_parameters(parameters, grads), and return the parameters.")
 
 
 def backward_example():
