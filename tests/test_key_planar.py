@@ -184,23 +184,17 @@ def test_the_visible_and_hidden_tests_say_the_same_of_a_changed_argument():
         assert planar_module.CHANGED[function] == hidden
 
 
-def test_the_hidden_tests_see_arguments_through_the_notebooks_after_call():
-    """While grading, only the kernel sees what a function did to its arguments: the key asks
-    the notebook's after_call for them. A namespace whose after_call reports a changed
-    argument must fail; without after_call the key calls the function itself."""
-    ns = notebook_namespace()
-    assert key_failure("update_parameters", ns) is None
-
-    def after_call(function, *args, **kwargs):
-        result = function(*args, **kwargs)
-        args[0]["W1"] = args[0]["W1"] + 1.0
-        return result, args
-
-    ns["after_call"] = after_call
-    assert "it changes parameters['W1']" in key_failure("update_parameters", ns)
-    assert "it changes parameters['W1']" in key_failure("backward_propagation", ns)
-    ns["after_call"] = lambda function, *args: function(*args)
-    assert "after_call" in key_failure("update_parameters", ns)
+def test_the_hidden_tests_read_changed_arguments_back_whatever_the_kernel_rebinds():
+    """The key reads the arguments back itself (keys.call_and_read_back): a notebook whose
+    after_call lies about them still loses for changing them, and keeps full marks if it
+    did not."""
+    case = next(c for c in CASES if c["name"] == "update_in_place")
+    ns = notebook_namespace(case["cells"])
+    ns["after_call"] = lambda function, *args: (function(*args), [])
+    assert "it changes parameters" in key_failure("update_parameters", ns)
+    honest = notebook_namespace()
+    honest["after_call"] = lambda function, *args: (function(*args), [{"W1": None}])
+    assert key_failure("update_parameters", honest) is None
 
 
 def test_the_setup_imports_what_the_originals_solutions_use():

@@ -18,9 +18,9 @@ that estimated only db2 numerically would pass.)
 
 update_parameters and backward_propagation must also leave their arguments as they were (an
 in-place step such as dZ2 -= Y after dZ2 = A2 changes the caller's cache). While grading the
-arguments reach the kernel as copies, so the call goes through the notebook's `after_call`
-(readonly/planar_module.py, which the public part of the test cell imports), which brings the
-arguments back from the kernel with the result. compute_cost is also tried on probabilities
+arguments would reach the kernel as copies, so keys.call_and_read_back passes the notebook's
+own objects and reads them back afterwards: the grader compares, whatever the kernel
+rebinds. compute_cost is also tried on probabilities
 within 1e-6 of 0 and 1, where an answer that clips A2 (or adds a small number inside the
 logarithms) gives another cost.
 
@@ -216,25 +216,10 @@ def _entry(what, result, key, kind):
     return result[key]
 
 
-def _after_call(function, *args, **kwargs):
-    """In process: (function(*args, **kwargs), args), the arguments as they are after the call."""
-    return function(*args, **kwargs), args
-
-
-def _call_watching(what, ns, name, *args, **kwargs):
-    """Return (what the notebook's function `name` returns, its positional arguments after the
-    call). While grading, arguments reach the kernel as copies, so a change the function
-    makes to them happens there: the call goes through the notebook's `after_call`
-    (readonly/planar_module.py, imported by the public part of the test cell, which runs just
-    before), which brings them back with the result. In process it is the key's own."""
-    helper = ns.get("after_call")
-    answer = checking.call(what, helper if callable(helper) else _after_call, ns[name],
-                           *args, **kwargs)
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise checking.CheckFailure(f"{what}: after_call, which the test cell imports from "
-                                    "readonly/planar_module.py, was changed: run the test "
-                                    "cell as it is given.")
-    return answer
+def _call_watching(what, ns, name, *args):
+    """Return (what the notebook's function `name` returns, its arguments after the call),
+    read back by the grader (keys.call_and_read_back)."""
+    return keys.call_and_read_back(what, ns, ns[name], *args)
 
 
 def _check_unchanged(what, message, given, after):
