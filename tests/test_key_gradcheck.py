@@ -64,6 +64,7 @@ MISTAKE = {
     "cfw_params_as_gradient": r"it returns params, the point scipy asks about",
     "cf_series_before_regularisation": r"added up, not averaged",
     "cf_divides_by_five": r"divided by 5, the number of examples of the visible test",
+    "cf_squeezed_errors": r"1 example, .*raised ValueError",
     "cf_squares_weights_in_place": r"leaves self\.W1 changed: it changes the network's weights",
     "cfp_divides_by_five": r"divided by 5, the number of examples of the visible test",
     "cfp_penalty_scales_weights_in_place": r"leaves self\.W2 changed: it changes the network's",

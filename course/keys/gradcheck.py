@@ -19,6 +19,20 @@ function needs in the kernel, and gives it methods it can trust:
   costFunctionWrapper, which make hundreds of such calls, train a new Bowl of the kernel; what
   they reach is compared with the key's own BFGS on the key's own StandIn.
 
+The stand-ins of computeNumericalGradient have no right analytic gradient: their
+computeGradients and costFunctionPrime return a planted wrong one, or raise, so that an answer
+that hands back N.computeGradients(X, y) (a gradient check that can never find a bug) loses;
+and after the nine-parameter ones come stand-ins with 4, 13 and one parameter, so that an
+answer built for the notebook's nine is named as such. costFunction and costFunctionPrime
+must leave the network's weights as they found them (read back from the network afterwards).
+(Whether an answer changes its arguments X and y in place cannot be seen from here: arrays
+reach the kernel as copies.) A cost returned as a one-element array, the series' form (Python's
+built-in sum of a column), counts as its number.
+
+The typical mistakes each check names are listed by `hidden_mistakes`; `visible_mistakes`
+gives their values on the visible tests' examples, for readonly/mistakes.json, so that the
+visible tests name the same mistakes by the same messages while the student works.
+
 Everything the answers are compared with is computed here, from the equations, in the grader:
 the key shares no code with the notebook and asks the kernel for nothing but the answers.
 (Called in process with a plain dict of globals, as the fast tests do, the same code runs on
@@ -60,7 +74,6 @@ NETWORKS = (
 )
 # Seeds of the known-gradient stand-ins (Bowl(seed)) for computeNumericalGradient, for
 # costFunctionWrapper, and for the BFGS runs that costFunctionWrapper drives.
-NUMERICAL_SEEDS = (511, 512, 513)
 WRAPPER_SEEDS = (521, 522, 523)
 # The stand-ins of computeNumericalGradient: (seed, number of parameters, what its own
 # computeGradients does). None of them has a right analytic gradient, so that an answer that
@@ -70,6 +83,7 @@ WRAPPER_SEEDS = (521, 522, 523)
 # failure there is named as a number of parameters taken from the notebook's network.
 NUMERICAL_CASES = ((511, 9, "wrong"), (512, 9, "missing"), (513, 9, "wrong"),
                    (514, 4, "wrong"), (515, 13, "missing"), (516, 1, "wrong"))
+NUMERICAL_SEEDS = tuple(seed for seed, size, _ in NUMERICAL_CASES if size == 9)  # module Bowls
 TRAINING_SEEDS = (531, 532)
 
 # The hard case of costFunctionPrime, as in NETWORKS; its targets are a million away.
@@ -160,7 +174,8 @@ def gradients(W1, W2, Lambda, X, y, *, sign=1.0, average="data", data_factor=1.0
 
     With the defaults this is the correct gradient. The switches reproduce mistakes:
     sign=-1 (y - yHat in place of yHat - y); average "none" (no 1/N), "all" (1/N on the
-    penalty too) or "fixed" (1/5, the size of the visible example, whatever N is); data_factor 2 (the 2 of the square kept); penalty "none", "half" (Lambda W/2),
+    penalty too) or "fixed" (1/5, the size of the visible example, whatever N is);
+    data_factor 2 (the 2 of the square kept); penalty "none", "half" (Lambda W/2),
     "double" (2 Lambda W) or "W" (no Lambda); slope3 and slope2: where sigma' of the output and
     of the hidden layer is taken ("z3", "z2", "a" for the activation, "none" to leave it
     out); untransposed: names among "a2", "X", "W2" used without .T; inputs "a2" (dJdW1 built
@@ -632,7 +647,7 @@ def check_computeNumericalGradient(function, ns):
         start = twin.getParams()
         what = (f"computeNumericalGradient(N, X, y) for a cost with a known gradient "
                 f"(stand-in {seed}, {size} parameter{'s' * (size != 1)})")
-        got = _call(what, function, bowl, X, y)
+        got = checking.call(what, function, bowl, X, y)  # no network here: no transposes
         after = twin.getParams()  # the parameters the student's code last gave the stand-in
         exact = bowl_gradient(twin.bottom, twin.scales, start)
         copy = StandIn(bottom=twin.bottom, scales=twin.scales, params=start, analytic=analytic)
@@ -649,8 +664,9 @@ def check_computeNumericalGradient(function, ns):
     try:
         _run_cases(one, [case for case in NUMERICAL_CASES if case[1] != 9], messages)
     except checking.CheckFailure as failure:
-        raise checking.CheckFailure(f"{failure} It is right for the stand-ins with nine "
-                                    f"parameters but not for this one: {NINE}") from None
+        raise checking.CheckFailure(f"{str(failure).rstrip('. ')}. It is right for the "
+                                    f"stand-ins with nine parameters but not for this one: "
+                                    f"{NINE}") from None
 
 
 STALE = ("it is computed at the network's old parameters: call self.N.setParams(params) "

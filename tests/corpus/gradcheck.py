@@ -130,6 +130,9 @@ CASES = [
     # Divides by the number of examples of the visible test, whatever X holds.
     wrong("cf_divides_by_five", "costFunction", FORWARD,
           "data = 0.5 * np.sum((y - self.yHat) ** 2) / 5", PENALTY, "return data + penalty"),
+    # Right for several examples; with a single one, np.squeeze leaves a 0-d array and @ fails.
+    wrong("cf_squeezed_errors", "costFunction", "errors = np.squeeze(y - self.forward(X))",
+          PENALTY, "return 0.5 * errors @ errors / X.shape[0] + penalty"),
     # The right value, but the network's weights are squared in place on the way.
     wrong("cf_squares_weights_in_place", "costFunction", FORWARD, DATA,
           "W1, W2 = self.W1, self.W2", "W1 **= 2", "W2 **= 2",
