@@ -64,8 +64,10 @@ MISTAKE = {
     "cfw_params_as_gradient": r"it returns params, the point scipy asks about",
     "cf_series_before_regularisation": r"added up, not averaged",
     "cf_divides_by_five": r"divided by 5, the number of examples of the visible test",
-    "cf_squeezed_errors": r"1 example, .*raised ValueError",
+    "cf_squeezed_errors": r"1 example, .*raised ValueError.*right for several examples but not "
+                          r"for a single one",
     "cf_squares_weights_in_place": r"leaves self\.W1 changed: it changes the network's weights",
+    "cfp_counts_squeezed_targets": r"1 example, .*raised TypeError.*not for a single one",
     "cfp_divides_by_five": r"divided by 5, the number of examples of the visible test",
     "cfp_penalty_scales_weights_in_place": r"leaves self\.W2 changed: it changes the network's",
     "cng_returns_analytic_gradient": r"returns the analytic gradient, N\.computeGradients",

@@ -465,6 +465,27 @@ def _call(what, function, *args):
         raise
 
 
+ONE_EXAMPLE = ("it is right for several examples but not for a single one: does it squeeze "
+               "an (N, 1) column to fewer dimensions, or count on N > 1? Keep y and yHat as "
+               "(N, 1) columns.")
+
+
+def _caller(n):
+    """How to call a network function on n examples: with one, a shape error is no sign of a
+    missing transpose (_run_networks names it)."""
+    return checking.call if n == 1 else _call
+
+
+def _run_networks(check_one, messages):
+    """Run check_one on the NETWORKS of several examples, then, for an answer right on those,
+    on the ones of a single example, naming a failure there as such (see _run_cases)."""
+    _run_cases(check_one, [case for case in NETWORKS if case[3] != 1], messages)
+    try:
+        _run_cases(check_one, [case for case in NETWORKS if case[3] == 1], messages)
+    except checking.CheckFailure as failure:
+        raise checking.CheckFailure(f"{str(failure).rstrip('. ')}: {ONE_EXAMPLE}") from None
+
+
 def _run_cases(check_one, cases, messages):
     """Run check_one(*case) for every case; raise the first failure that names a known
     mistake, else the first failure, if any."""
@@ -547,7 +568,7 @@ def check_costFunction(function, ns):
         W1, W2, X, y = network_case(seed, D, H, n)
         what = f"costFunction(self, X, y) for {describe(D, H, n, Lambda)}"
         network = _network(ns, W1, W2, Lambda)
-        got = _call(what, function, network, X.copy(), y.copy())
+        got = _caller(n)(what, function, network, X.copy(), y.copy())
         if isinstance(got, np.ndarray) and got.size > 1:
             raise checking.CheckFailure(f"{what} returned an array of shape {got.shape}; "
                                         f"expected a single number. {BUILTIN_SUM}")
@@ -559,7 +580,7 @@ def check_costFunction(function, ns):
                               one_element=True)
         _check_weights_kept(what, network, W1, W2)
 
-    _run_cases(one, NETWORKS, hidden_mistakes("costFunction"))
+    _run_networks(one, hidden_mistakes("costFunction"))
 
 
 def _gradient_mistakes(W1, W2, Lambda, X, y, expected):
@@ -581,7 +602,7 @@ def check_costFunctionPrime(function, ns):
         W1, W2, X, y = network_case(seed, D, H, n)
         network = _with_exact_sigmoid_prime(_network(ns, W1, W2, Lambda))
         what = f"costFunctionPrime(self, X, y) for {describe(D, H, n, Lambda)}"
-        result = _call(what, function, network, X.copy(), y.copy())
+        result = _caller(n)(what, function, network, X.copy(), y.copy())
         if not isinstance(result, (tuple, list)) or len(result) != 2:
             raise checking.CheckFailure(f"{what} returned {_kind(result)}; expected two "
                                         "arrays: return dJdW1, dJdW2")
@@ -600,7 +621,7 @@ def check_costFunctionPrime(function, ns):
                                  mistakes=mistakes, hint=hint)
         _check_weights_kept(what, network, W1, W2)
 
-    _run_cases(one, NETWORKS, hidden_mistakes("costFunctionPrime"))
+    _run_networks(one, hidden_mistakes("costFunctionPrime"))
     seed, D, H, n, Lambda = HARD_NETWORK
     W1, W2, X, y = network_case(seed, D, H, n)
     y = y + 1e6
@@ -756,9 +777,9 @@ def hidden_mistakes(function):
         "sigmoidPrime": [m for m, _ in sigmoid_prime_mistakes(np.ones(1))]
         + [keys.FINITE_DIFFERENCE],
         "costFunction": [m for m, _ in cost_variants(one, one, 1.0, one, one)]
-        + [BUILTIN_SUM, WEIGHTS_CHANGED],
+        + [BUILTIN_SUM, WEIGHTS_CHANGED, ONE_EXAMPLE],
         "costFunctionPrime": [m for m, _ in GRADIENT_MISTAKES]
-        + [keys.FINITE_DIFFERENCE, WEIGHTS_CHANGED],
+        + [keys.FINITE_DIFFERENCE, WEIGHTS_CHANGED, ONE_EXAMPLE],
         "computeNumericalGradient": [m for m, _ in numerical_mistakes()]
         + [ANALYTIC, NO_ANALYTIC, NINE, RESTORE_ADVICE],
         "costFunctionWrapper": [STALE, MINUS_COST, MINUS_GRADIENT, PARAMS_AS_GRADIENT,

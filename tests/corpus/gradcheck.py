@@ -162,6 +162,10 @@ CASES = [
           *prime(delta3="delta3 = np.multiply(y - self.yHat, self.sigmoidPrime(self.z3))")),
     wrong("cfp_undefined_yhat", "costFunctionPrime",
           *prime(delta3="delta3 = np.multiply(-(y - yHat), self.sigmoidPrime(self.z3))")),
+    # Right for several examples; with a single one, y.squeeze() is 0-d and has no len().
+    wrong("cfp_counts_squeezed_targets", "costFunctionPrime",
+          *prime(dJdW2="dJdW2 = np.dot(self.a2.T, delta3) / len(y.squeeze()) + self.Lambda * self.W2",
+                 dJdW1="dJdW1 = np.dot(X.T, delta2) / len(y.squeeze()) + self.Lambda * self.W1")),
     wrong("cfp_divides_by_five", "costFunctionPrime",
           *prime(dJdW2="dJdW2 = np.dot(self.a2.T, delta3) / 5 + self.Lambda * self.W2",
                  dJdW1="dJdW1 = np.dot(X.T, delta2) / 5 + self.Lambda * self.W1")),
