@@ -240,3 +240,18 @@ def test_whole_notebook_is_quick_while_grading(monkeypatch):
             exec("".join(cell["source"]), ns)
     assert time.perf_counter() - start < 2.5
     assert not plt.get_fignums()
+
+
+def test_the_networks_costFunction_takes_a_one_element_array_as_its_number():
+    """The series' costFunction returns a one-element array (built-in sum of a column): the
+    locked method makes it a number, so the rest of the notebook runs; any other array (the
+    built-in sum of W1**2 makes three) stays as it is, for the tests to name."""
+    ns = notebook_namespace()
+    N = ns["Neural_Network"]()
+    for returned, expected in ((np.array([0.25]), 0.25), (np.array([[0.5]]), 0.5), (0.75, 0.75)):
+        ns["costFunction"] = lambda self, X, y, value=returned: value
+        got = N.costFunction(None, None)
+        assert got == expected and np.ndim(got) == 0
+    three = np.array([1.0, 2.0, 3.0])
+    ns["costFunction"] = lambda self, X, y: three
+    assert N.costFunction(None, None) is three

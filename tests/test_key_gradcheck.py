@@ -10,7 +10,8 @@ import re
 
 import numpy as np
 import pytest
-from notebook_under_test import check_corpus, failure, load, namespace
+from notebook_under_test import (check_corpus, check_same_diagnosis, failure, load, namespace,
+                                 named_mistakes, visible_failure)
 from scipy import optimize
 
 
@@ -59,6 +60,20 @@ MISTAKE = {
     "cfw_gradient_as_two_arrays": r"tuple of 2 items.*computeGradients",
     "cfw_cost_only": r"returned float.*expects a pair",
     "cfw_minus_gradient": r"minus the gradient",
+    "cfw_minus_cost": r"minus the cost",
+    "cfw_params_as_gradient": r"it returns params, the point scipy asks about",
+    "cf_series_before_regularisation": r"added up, not averaged",
+    "cf_divides_by_five": r"divided by 5, the number of examples of the visible test",
+    "cf_squeezed_errors": r"1 example, .*raised ValueError.*right for several examples but not "
+                          r"for a single one",
+    "cf_squares_weights_in_place": r"leaves self\.W1 changed: it changes the network's weights",
+    "cfp_counts_squeezed_targets": r"1 example, .*raised TypeError.*not for a single one",
+    "cfp_divides_by_five": r"divided by 5, the number of examples of the visible test",
+    "cfp_penalty_scales_weights_in_place": r"leaves self\.W2 changed: it changes the network's",
+    "cng_returns_analytic_gradient": r"returns the analytic gradient, N\.computeGradients",
+    "cng_concatenates_cost_function_prime": r"returns the analytic gradient, N\.computeGradients",
+    "cng_nine_parameters": r"right for the stand-ins with nine parameters.*assume nine",
+    "cng_loops_over_nine": r"right for the stand-ins with nine parameters.*assume nine",
     "sp_numerical_derivative": r"finite-difference estimate",
     "sp_central_differences": r"finite-difference estimate",
     "cfp_five_point_differences": r"finite-difference estimate",
@@ -84,6 +99,12 @@ def run_test_cell(function, ns):
 def key_failure(function, ns):
     """Return the message of key.check(function, ns), or None if it passes."""
     return failure(lambda: key.check(function, ns), checking.CheckFailure)
+
+
+# The messages each function's visible test can name (readonly/mistakes.json), per function.
+VISIBLE = {function: [m for label, pairs in key.visible_mistakes().items()
+                      if label.split(":")[0] == function for m, _ in pairs]
+           for function in key.FUNCTIONS}
 
 
 def test_corpus_is_complete():
@@ -112,6 +133,95 @@ def test_mistake_loses_only_its_target(case):
         if function != target:
             assert key_failure(function, ns) is None, function
             assert run_test_cell(function, ns) is None, function
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "loses"],
+                         ids=lambda case: case["name"])
+def test_the_visible_test_names_what_the_hidden_tests_name(case):
+    """While working, the student's visible test names the mistake the hidden tests name at
+    grading, from the values in readonly/mistakes.json."""
+    ns = notebook_namespace(case["cells"])
+    target = case["target"]
+    visible = visible_failure("05-gradcheck", CELLS["test_" + target], ns)
+    check_same_diagnosis(visible, key_failure(target, ns), VISIBLE[target])
+
+
+def test_the_visible_tests_name_the_typical_mistakes():
+    """Every corpus mistake the visible test catches by value is named there, not just found."""
+    unnamed = []
+    for case in CASES:
+        if case["expect"] != "loses" or case.get("status_matches") == "finite-difference":
+            continue
+        ns = notebook_namespace(case["cells"])
+        visible = visible_failure("05-gradcheck", CELLS["test_" + case["target"]], ns)
+        if visible and "disagrees" in visible and not named_mistakes(visible, VISIBLE[case["target"]]):
+            unnamed.append((case["name"], visible))
+    assert not unnamed, unnamed
+
+
+def test_the_visible_examples_are_the_modules():
+    """mistakes.json is worked out on the examples the visible tests use: the module's
+    example_network, and its Bowl(analytic=False), whose gradient is the key's planted one."""
+    from readonly.gradcheck_module import Bowl, example_network
+
+    N, X, y = example_network(notebook_namespace()["Neural_Network"])
+    for mine, theirs in zip(key.visible_example(), (N.W1, N.W2, X, y)):
+        assert np.array_equal(mine, theirs)
+    bowl, twin = Bowl(analytic=False), key.StandIn(key.VISIBLE_BOWL_SEED, analytic="wrong")
+    assert np.array_equal(bowl.computeGradients(X, y), twin.computeGradients(X, y))
+    assert np.array_equal(np.concatenate([g.ravel() for g in bowl.costFunctionPrime(X, y)]),
+                          twin.computeGradients(X, y))
+    assert not np.allclose(bowl.computeGradients(X, y), bowl.gradient_at(bowl.getParams()))
+
+
+def test_no_stand_in_of_computeNumericalGradient_has_a_right_analytic_gradient():
+    """Handing back N.computeGradients must lose on every stand-in, and some have other
+    numbers of parameters than the notebook's nine."""
+    sizes = {size for _, size, _ in key.NUMERICAL_CASES}
+    assert 9 in sizes and 1 in sizes and len(sizes) >= 3
+    for seed, size, analytic in key.NUMERICAL_CASES:
+        twin = key.StandIn(seed, size=size, analytic=analytic)
+        assert twin.getParams().size == size and analytic in ("wrong", "missing")
+        if analytic == "missing":
+            with pytest.raises(RuntimeError, match="no analytic gradient"):
+                twin.computeGradients(None, None)
+        else:
+            exact = key.bowl_gradient(twin.bottom, twin.scales, twin.getParams())
+            assert checking.relative_error(twin.computeGradients(None, None), exact) > 1e-3
+
+
+SERIES = [c for c in CASES if c["name"] == "series"][0]
+
+
+def test_the_series_final_bodies_run_the_whole_notebook():
+    """The introduction's promise: the bodies of the series' final methods, pasted in as they
+    are (its costFunction returns a one-element array), keep full marks (see
+    test_other_correct_styles_keep_full_marks) and run every other cell of the notebook:
+    the gradient check, the seeded bugs, training, the initialisation demo."""
+    import json
+
+    assert "their bodies can be pasted in as they are" in " ".join(CELLS["intro"].split())
+    assert "sum((y-self.yHat)**2)" in SERIES["cells"]["costFunction"]
+    assert set(SERIES["cells"]) == set(key.FUNCTIONS)
+    notebook = json.loads((key_path("gradcheck.ipynb")).read_text())
+    ns = {"__name__": "__main__"}
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code" or cell["id"].startswith("test_"):
+            continue
+        exec(SERIES["cells"].get(cell["id"], "".join(cell["source"])), ns)
+    N = ns["NN_try"]
+    assert isinstance(N.costFunction(ns["trainX"], ns["trainY"]), float)
+    assert np.shape(costFunction_of(SERIES, ns, N)) == (1,)  # the one-element array
+
+
+def key_path(name):
+    from notebook_under_test import ROOT
+    return ROOT / "source" / "05-gradcheck" / name
+
+
+def costFunction_of(case, ns, N):
+    """What the case's own costFunction returns for N on the training data."""
+    return ns["costFunction"](N, ns["trainX"], ns["trainY"])
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "full"],

@@ -19,6 +19,20 @@ function needs in the kernel, and gives it methods it can trust:
   costFunctionWrapper, which make hundreds of such calls, train a new Bowl of the kernel; what
   they reach is compared with the key's own BFGS on the key's own StandIn.
 
+The stand-ins of computeNumericalGradient have no right analytic gradient: their
+computeGradients and costFunctionPrime return a planted wrong one, or raise, so that an answer
+that hands back N.computeGradients(X, y) (a gradient check that can never find a bug) loses;
+and after the nine-parameter ones come stand-ins with 4, 13 and one parameter, so that an
+answer built for the notebook's nine is named as such. costFunction and costFunctionPrime
+must leave the network's weights as they found them (read back from the network afterwards).
+(Whether an answer changes its arguments X and y in place cannot be seen from here: arrays
+reach the kernel as copies.) A cost returned as a one-element array, the series' form (Python's
+built-in sum of a column), counts as its number.
+
+The typical mistakes each check names are listed by `hidden_mistakes`; `visible_mistakes`
+gives their values on the visible tests' examples, for readonly/mistakes.json, so that the
+visible tests name the same mistakes by the same messages while the student works.
+
 Everything the answers are compared with is computed here, from the equations, in the grader:
 the key shares no code with the notebook and asks the kernel for nothing but the answers.
 (Called in process with a plain dict of globals, as the fast tests do, the same code runs on
@@ -60,14 +74,23 @@ NETWORKS = (
 )
 # Seeds of the known-gradient stand-ins (Bowl(seed)) for computeNumericalGradient, for
 # costFunctionWrapper, and for the BFGS runs that costFunctionWrapper drives.
-NUMERICAL_SEEDS = (511, 512, 513)
 WRAPPER_SEEDS = (521, 522, 523)
+# The stand-ins of computeNumericalGradient: (seed, number of parameters, what its own
+# computeGradients does). None of them has a right analytic gradient, so that an answer that
+# hands back N.computeGradients(X, y), a gradient check that can never find a bug, loses: it
+# is "wrong" (a planted bug) or "missing" (it raises). The nine-parameter ones come first; the
+# others (4, 13 and a single parameter) are tried on an answer right on those, so that a
+# failure there is named as a number of parameters taken from the notebook's network.
+NUMERICAL_CASES = ((511, 9, "wrong"), (512, 9, "missing"), (513, 9, "wrong"),
+                   (514, 4, "wrong"), (515, 13, "missing"), (516, 1, "wrong"))
+NUMERICAL_SEEDS = tuple(seed for seed, size, _ in NUMERICAL_CASES if size == 9)  # module Bowls
 TRAINING_SEEDS = (531, 532)
 
 # The hard case of costFunctionPrime, as in NETWORKS; its targets are a million away.
 HARD_NETWORK = (506, 2, 3, 6, 1e-3)
 
 STEP = 1e-4  # the finite-difference step the notebook asks for
+VISIBLE_EXAMPLES = 5  # the examples of the visible tests' fixed network: never the answer's N
 REFERENCE_RTOL = 1e-7
 GRADIENT_TOL = 1e-6
 COST_RTOL = 1e-9
@@ -139,6 +162,9 @@ def cost_variants(W1, W2, Lambda, X, y):
          errors / (2 * n) - Lambda * weights / 2),
         ("the penalty uses the norms of the weights, not their squares: np.sum(W**2).",
          errors / (2 * n) + Lambda * norms / 2),
+        (f"the data term is divided by {VISIBLE_EXAMPLES}, the number of examples of the "
+         "visible test, whatever X holds: divide by X.shape[0].",
+         errors / (2 * VISIBLE_EXAMPLES) + Lambda * weights / 2),
     ]
 
 
@@ -147,8 +173,9 @@ def gradients(W1, W2, Lambda, X, y, *, sign=1.0, average="data", data_factor=1.0
     """Return (dJdW1, dJdW2), optionally with a mistake; ValueError if a mistake misfits.
 
     With the defaults this is the correct gradient. The switches reproduce mistakes:
-    sign=-1 (y - yHat in place of yHat - y); average "none" (no 1/N) or "all" (1/N on the
-    penalty too); data_factor 2 (the 2 of the square kept); penalty "none", "half" (Lambda W/2),
+    sign=-1 (y - yHat in place of yHat - y); average "none" (no 1/N), "all" (1/N on the
+    penalty too) or "fixed" (1/5, the size of the visible example, whatever N is);
+    data_factor 2 (the 2 of the square kept); penalty "none", "half" (Lambda W/2),
     "double" (2 Lambda W) or "W" (no Lambda); slope3 and slope2: where sigma' of the output and
     of the hidden layer is taken ("z3", "z2", "a" for the activation, "none" to leave it
     out); untransposed: names among "a2", "X", "W2" used without .T; inputs "a2" (dJdW1 built
@@ -174,7 +201,8 @@ def gradients(W1, W2, Lambda, X, y, *, sign=1.0, average="data", data_factor=1.0
     data2, data1 = left2 @ delta3, left1 @ delta2
     coefficient = {"Lambda": Lambda, "none": 0.0, "half": Lambda / 2, "double": 2 * Lambda,
                    "W": 1.0}[penalty]
-    scale = {"data": (1 / n, 1.0), "none": (1.0, 1.0), "all": (1 / n, 1 / n)}[average]
+    scale = {"data": (1 / n, 1.0), "none": (1.0, 1.0), "all": (1 / n, 1 / n),
+             "fixed": (1 / VISIBLE_EXAMPLES, 1.0)}[average]
     dJdW2 = data2 * scale[0] + coefficient * W2 * scale[1]
     dJdW1 = data1 * scale[0] + coefficient * W1 * scale[1]
     if dJdW1.shape != W1.shape or dJdW2.shape != W2.shape:
@@ -189,6 +217,8 @@ GRADIENT_MISTAKES = [
      "(the penalty term Lambda * W is not divided).", dict(average="none")),
     ("the 1/N is applied to the penalty too: only the data term of the cost is an average, "
      "so the penalty's gradient is Lambda * W, not Lambda * W / N.", dict(average="all")),
+    (f"the data term is divided by {VISIBLE_EXAMPLES}, the number of examples of the visible "
+     "test, whatever X holds: divide by X.shape[0].", dict(average="fixed")),
     ("the data term is twice too large: the 2 of the square cancels the 1/2 of the cost.",
      dict(data_factor=2.0)),
     ("the penalty term is missing: add self.Lambda * self.W1 to dJdW1 and self.Lambda * "
@@ -247,23 +277,46 @@ def bowl_gradient(bottom, scales, p):
     return scales * (d + d ** 3)
 
 
+def planted_gradient(bottom, scales, p):
+    """Return the wrong analytic gradient of a stand-in whose computeGradients has a planted
+    bug: the quadratic part of the bowl's gradient only (the same as the module's Bowl with
+    analytic=False)."""
+    return scales * (np.asarray(p, dtype=float) - bottom)
+
+
+# What computeNumericalGradient is told when it hands back the analytic gradient, and what a
+# stand-in without one raises when asked for it.
+ANALYTIC = ("it returns the analytic gradient, N.computeGradients(X, y), which it is meant to "
+            "check: a gradient check that can never find a bug. Work the gradient out from "
+            "N.costFunction alone, by central differences.")
+NO_ANALYTIC = ("this stand-in has no analytic gradient to give: a numerical gradient calls "
+               "N.setParams and N.costFunction only, never N.computeGradients or "
+               "N.costFunctionPrime.")
+NINE = ("does it assume nine parameters? Take their number from N.getParams(), whose size is "
+        "that of the object it is given.")
+
+
 class StandIn:
     """The key's own copy of a Bowl: the same cost and methods, kept in the grader.
 
-    StandIn(seed) draws what the module's Bowl(seed) draws. The student's code calls its
-    methods through an object of the kernel (see `_bowl`); the key also works out the mistakes
-    of computeNumericalGradient on a copy of it.
+    StandIn(seed) draws what the module's Bowl(seed) draws; StandIn(seed, size) has `size`
+    parameters. With analytic "wrong" its computeGradients (and costFunctionPrime) return
+    planted_gradient, with "missing" they raise: the stand-ins of computeNumericalGradient.
+    The student's code calls its methods through an object of the kernel (see `_bowl`); the
+    key also works out the mistakes of computeNumericalGradient on a copy of it.
     """
 
     SHAPES = ((2, 3), (3, 1))
 
-    def __init__(self, seed=None, bottom=None, scales=None, params=None):
+    def __init__(self, seed=None, bottom=None, scales=None, params=None, size=9,
+                 analytic="right"):
         if seed is not None:
             rng = np.random.default_rng(seed)
-            bottom, scales = rng.uniform(-1.0, 1.0, 9), rng.uniform(0.5, 2.0, 9)
-            params = bottom + rng.uniform(-1.0, 1.0, 9)
+            bottom, scales = rng.uniform(-1.0, 1.0, size), rng.uniform(0.5, 2.0, size)
+            params = bottom + rng.uniform(-1.0, 1.0, size)
         self.bottom, self.scales = np.array(bottom, float), np.array(scales, float)
         self.params = np.array(params, dtype=float)
+        self.analytic = analytic
 
     def getParams(self):
         return self.params.copy()
@@ -275,10 +328,15 @@ class StandIn:
         return bowl_cost(self.bottom, self.scales, self.params)
 
     def computeGradients(self, X, y):
-        return bowl_gradient(self.bottom, self.scales, self.params)
+        if self.analytic == "missing":
+            raise RuntimeError(NO_ANALYTIC)
+        gradient = planted_gradient if self.analytic == "wrong" else bowl_gradient
+        return gradient(self.bottom, self.scales, self.params)
 
     def costFunctionPrime(self, X, y):
         gradient = self.computeGradients(X, y)
+        if gradient.size != 9:  # no network's shapes: two columns, split in the middle
+            return gradient[:gradient.size // 2, None], gradient[gradient.size // 2:, None]
         return gradient[:6].reshape(self.SHAPES[0]), gradient[6:].reshape(self.SHAPES[1])
 
 
@@ -362,7 +420,7 @@ def _with_exact_sigmoid_prime(network):
 METHODS = ("getParams", "setParams", "costFunction", "computeGradients", "costFunctionPrime")
 
 
-def _bowl(ns, seed, held=True):
+def _bowl(ns, seed, held=True, size=9, analytic="right"):
     """Return (bowl, twin): a stand-in for the student's code and the key's StandIn(seed),
     which holds the truth.
 
@@ -373,7 +431,7 @@ def _bowl(ns, seed, held=True):
     Else it is a new Bowl of the notebook, computing in the kernel; without a Bowl in the
     notebook (in process), a StandIn serves.
     """
-    twin = StandIn(seed)
+    twin = StandIn(seed, size=size, analytic=analytic)
     if not held:
         Bowl = ns.get("Bowl")
         return (Bowl(seed=seed) if Bowl is not None else StandIn(seed)), twin
@@ -405,6 +463,27 @@ def _call(what, function, *args):
                 word in str(cause) for word in ("shape", "dimension", "aligned", "broadcast")):
             raise checking.CheckFailure(f"{failure} {SHAPES_HINT}") from None
         raise
+
+
+ONE_EXAMPLE = ("it is right for several examples but not for a single one: does it squeeze "
+               "an (N, 1) column to fewer dimensions, or count on N > 1? Keep y and yHat as "
+               "(N, 1) columns.")
+
+
+def _caller(n):
+    """How to call a network function on n examples: with one, a shape error is no sign of a
+    missing transpose (_run_networks names it)."""
+    return checking.call if n == 1 else _call
+
+
+def _run_networks(check_one, messages):
+    """Run check_one on the NETWORKS of several examples, then, for an answer right on those,
+    on the ones of a single example, naming a failure there as such (see _run_cases)."""
+    _run_cases(check_one, [case for case in NETWORKS if case[3] != 1], messages)
+    try:
+        _run_cases(check_one, [case for case in NETWORKS if case[3] == 1], messages)
+    except checking.CheckFailure as failure:
+        raise checking.CheckFailure(f"{str(failure).rstrip('. ')}: {ONE_EXAMPLE}") from None
 
 
 def _run_cases(check_one, cases, messages):
@@ -458,34 +537,50 @@ def check_sigmoidPrime(function, ns):
         known = sigmoid_prime_mistakes(z)
         keys.near_miss(what, got, logistic_slope(z), REFERENCE_RTOL)
         checking.check_close(what, got, numeric, rtol=1e-7, mistakes=known,
-                             hint="sigma'(z) has the shape of z; the expected values are "
-                                  "central differences of the sigmoid.")
+                             hint="sigma'(z) works entry by entry: it has the shape of z.",
+                             advice="The expected values are central differences of the "
+                                    "sigmoid.")
         checking.check_close(what, got, logistic_slope(z), rtol=REFERENCE_RTOL, mistakes=known)
 
-    _run_cases(one, [(z,) for z in inputs], [m for m, _ in sigmoid_prime_mistakes(np.ones(1))])
+    _run_cases(one, [(z,) for z in inputs], hidden_mistakes("sigmoidPrime"))
     what = "sigmoidPrime(self, z) for z from 10 to 12, where sigma(z) is within 5e-5 of 1"
     keys.check_hard(what, _call(what, function, network, hard.copy()), logistic_slope(hard),
                     "the sigmoid is nearly flat, its slope tiny next to its value")
+
+
+BUILTIN_SUM = ("Python's built-in sum adds along the first axis only: use np.sum, which adds "
+               "up every entry.")
+WEIGHTS_CHANGED = ("it changes the network's weights in place (an augmented assignment "
+                   "such as W *= ... on W = self.W1, which is the same array): a cost or a "
+                   "gradient only reads the weights; use W * ..., which makes a new array.")
+
+
+def _check_weights_kept(what, network, W1, W2):
+    """Fail if the student's code changed the weights of `network`, which held W1 and W2."""
+    for name, before in (("W1", W1), ("W2", W2)):
+        after = np.asarray(getattr(network, name), dtype=float)
+        if after.shape != before.shape or not np.array_equal(after, before):
+            raise checking.CheckFailure(f"{what} leaves self.{name} changed: {WEIGHTS_CHANGED}")
 
 
 def check_costFunction(function, ns):
     def one(seed, D, H, n, Lambda):
         W1, W2, X, y = network_case(seed, D, H, n)
         what = f"costFunction(self, X, y) for {describe(D, H, n, Lambda)}"
-        got = _call(what, function, _network(ns, W1, W2, Lambda), X.copy(), y.copy())
-        if isinstance(got, np.ndarray) and got.ndim > 0:
-            raise checking.CheckFailure(
-                f"{what} returned an array of shape {got.shape}; expected a single number. "
-                "Python's built-in sum adds along the first axis only: use np.sum, which adds "
-                "up every entry.")
+        network = _network(ns, W1, W2, Lambda)
+        got = _caller(n)(what, function, network, X.copy(), y.copy())
+        if isinstance(got, np.ndarray) and got.size > 1:
+            raise checking.CheckFailure(f"{what} returned an array of shape {got.shape}; "
+                                        f"expected a single number. {BUILTIN_SUM}")
         expected = cost(W1, W2, Lambda, X, y)
         known = [(m, v) for m, v in cost_variants(W1, W2, Lambda, X, y)
                  if abs(v - expected) > 1e-9 * abs(expected)]
-        checking.check_scalar(what, got, expected, rtol=COST_RTOL, mistakes=known)
+        # A one-element array is the series' form (built-in sum of the column of errors).
+        checking.check_scalar(what, got, expected, rtol=COST_RTOL, mistakes=known,
+                              one_element=True)
+        _check_weights_kept(what, network, W1, W2)
 
-    one_by_one = np.ones((1, 1))
-    _run_cases(one, NETWORKS, [m for m, _ in cost_variants(one_by_one, one_by_one, 1.0,
-                                                           one_by_one, one_by_one)])
+    _run_networks(one, hidden_mistakes("costFunction"))
 
 
 def _gradient_mistakes(W1, W2, Lambda, X, y, expected):
@@ -507,7 +602,7 @@ def check_costFunctionPrime(function, ns):
         W1, W2, X, y = network_case(seed, D, H, n)
         network = _with_exact_sigmoid_prime(_network(ns, W1, W2, Lambda))
         what = f"costFunctionPrime(self, X, y) for {describe(D, H, n, Lambda)}"
-        result = _call(what, function, network, X.copy(), y.copy())
+        result = _caller(n)(what, function, network, X.copy(), y.copy())
         if not isinstance(result, (tuple, list)) or len(result) != 2:
             raise checking.CheckFailure(f"{what} returned {_kind(result)}; expected two "
                                         "arrays: return dJdW1, dJdW2")
@@ -524,8 +619,9 @@ def check_costFunctionPrime(function, ns):
                                     mistakes=mistakes, hint=hint)
             checking.check_close(f"{name} of {what}", got, right, rtol=REFERENCE_RTOL,
                                  mistakes=mistakes, hint=hint)
+        _check_weights_kept(what, network, W1, W2)
 
-    _run_cases(one, NETWORKS, [m for m, _ in GRADIENT_MISTAKES])
+    _run_networks(one, hidden_mistakes("costFunctionPrime"))
     seed, D, H, n, Lambda = HARD_NETWORK
     W1, W2, X, y = network_case(seed, D, H, n)
     y = y + 1e6
@@ -539,39 +635,82 @@ def check_costFunctionPrime(function, ns):
                         "the cost, about 1e11, is huge next to its slopes")
 
 
+def numerical_mistake_values(N, X, y, exact):
+    """Return [(message, value)]: what each typical mistake of computeNumericalGradient gives
+    for the stand-in N (left as it was), without those that give the right value; the analytic
+    gradient of N, if it has one, among them."""
+    found = [(message, finite_differences(N, X, y, **switches))
+             for message, switches in numerical_mistakes()]
+    if N.analytic == "wrong":
+        found.append((ANALYTIC, N.computeGradients(X, y)))
+    return [(m, v) for m, v in found if checking.relative_error(v, exact) > 1e-6]
+
+
+NUMERICAL_ADVICE = ("A relative error between 1e-6 and 1e-2 usually means one-sided "
+                    "differences, or a step far larger than e = 1e-4.")
+RESTORE_ADVICE = ("computeNumericalGradient must leave the network as it found it: end with "
+                  "N.setParams(...) of the parameters it started from.")
+
+
+def unrestored(start):
+    """Return [(message, parameters)]: where an answer that does not put the parameters back
+    leaves them, its last perturbation down (as in the series) or up."""
+    last = np.zeros(start.size)
+    last[-1] = STEP
+    return [(RESTORE_ADVICE, start - last), (RESTORE_ADVICE, start + last)]
+
+
 def check_computeNumericalGradient(function, ns):
     X, y = np.ones((3, 2)), np.ones((3, 1))  # the stand-ins ignore them
 
-    def one(seed):
-        bowl, twin = _bowl(ns, seed)
+    def one(seed, size, analytic):
+        bowl, twin = _bowl(ns, seed, size=size, analytic=analytic)
         start = twin.getParams()
         what = (f"computeNumericalGradient(N, X, y) for a cost with a known gradient "
-                f"(stand-in {seed})")
-        got = _call(what, function, bowl, X, y)
+                f"(stand-in {seed}, {size} parameter{'s' * (size != 1)})")
+        got = checking.call(what, function, bowl, X, y)  # no network here: no transposes
         after = twin.getParams()  # the parameters the student's code last gave the stand-in
         exact = bowl_gradient(twin.bottom, twin.scales, start)
-        copy = StandIn(bottom=twin.bottom, scales=twin.scales, params=start)
-        known = []
-        for message, switches in numerical_mistakes():
-            value = finite_differences(copy, X, y, **switches)
-            if checking.relative_error(value, exact) > 1e-6:
-                known.append((message, value))
-        checking.check_close(what, got, exact, rtol=GRADIENT_TOL, mistakes=known,
+        copy = StandIn(bottom=twin.bottom, scales=twin.scales, params=start, analytic=analytic)
+        checking.check_close(what, got, exact, rtol=GRADIENT_TOL,
+                             mistakes=numerical_mistake_values(copy, X, y, exact),
                              hint=f"It has one entry per parameter, shape {start.shape}, like "
-                                  "N.getParams().",
-                             advice="A relative error between 1e-6 and 1e-2 usually means "
-                                    "one-sided differences, or a step far larger than e = 1e-4.")
+                                  "N.getParams().", advice=NUMERICAL_ADVICE)
         checking.check_close(f"the parameters of N after {what}", after, start, rtol=1e-12,
-                             advice="computeNumericalGradient must leave the network as it "
-                                  "found it: end with N.setParams(...) of the parameters it "
-                                  "started from.")
+                             mistakes=unrestored(start), advice=RESTORE_ADVICE)
 
-    _run_cases(one, [(seed,) for seed in NUMERICAL_SEEDS],
-               [m for m, _ in numerical_mistakes()])
+    messages = hidden_mistakes("computeNumericalGradient")
+    nine = [case for case in NUMERICAL_CASES if case[1] == 9]
+    _run_cases(one, nine, messages)
+    try:
+        _run_cases(one, [case for case in NUMERICAL_CASES if case[1] != 9], messages)
+    except checking.CheckFailure as failure:
+        raise checking.CheckFailure(f"{str(failure).rstrip('. ')}. It is right for the "
+                                    f"stand-ins with nine parameters but not for this one: "
+                                    f"{NINE}") from None
 
 
 STALE = ("it is computed at the network's old parameters: call self.N.setParams(params) "
          "first, then ask the network for its cost and gradient.")
+
+
+MINUS_GRADIENT = "it is minus the gradient: scipy minimizes, and needs the gradient itself."
+MINUS_COST = "it is minus the cost: scipy minimizes, and needs the cost itself."
+PARAMS_AS_GRADIENT = ("it returns params, the point scipy asks about, where the gradient "
+                      "belongs: self.N.computeGradients(X, y).")
+GRAD_THEN_COST = "returns (grad, cost); scipy expects the cost first: return cost, grad"
+NOT_A_PAIR = "scipy's minimize with jac=True expects a pair: return cost, grad"
+TWO_ARRAYS = ("scipy needs one vector of {size} numbers, laid out like getParams(): use "
+              "self.N.computeGradients(X, y).")
+
+
+def wrapper_mistakes(bottom, scales, old, params):
+    """Return ([(message, cost)], [(message, gradient)]): what the typical mistakes of
+    costFunctionWrapper return for a bowl that held `old` and is asked about `params`."""
+    cost_at, gradient_at = bowl_cost(bottom, scales, params), bowl_gradient(bottom, scales, params)
+    return ([(STALE, bowl_cost(bottom, scales, old)), (MINUS_COST, -cost_at)],
+            [(STALE, bowl_gradient(bottom, scales, old)), (MINUS_GRADIENT, -gradient_at),
+             (PARAMS_AS_GRADIENT, np.asarray(params, dtype=float))])
 
 
 def check_costFunctionWrapper(function, ns):
@@ -586,30 +725,24 @@ def check_costFunctionWrapper(function, ns):
                 f"cost (stand-in {seed})")
         result = _call(what, function, trainer(bowl), params.copy(), X, y)
         if not isinstance(result, (tuple, list)) or len(result) != 2:
-            raise checking.CheckFailure(
-                f"{what} returned {_kind(result)}; scipy's minimize with jac=True expects a "
-                "pair: return cost, grad")
+            raise checking.CheckFailure(f"{what} returned {_kind(result)}; {NOT_A_PAIR}")
         got_cost, got_grad = result
         if np.size(got_cost) == params.size and np.size(got_grad) == 1:
-            raise checking.CheckFailure(f"{what} returns (grad, cost); scipy expects the cost "
-                                        "first: return cost, grad")
+            raise checking.CheckFailure(f"{what} {GRAD_THEN_COST}")
         if isinstance(got_grad, (tuple, list)):
             raise checking.CheckFailure(
                 f"the gradient returned by {what} is a {_kind(got_grad)} of {len(got_grad)} "
-                f"items; scipy needs one vector of {params.size} numbers, laid out like "
-                "getParams(): use self.N.computeGradients(X, y).")
+                f"items; " + TWO_ARRAYS.format(size=params.size))
         if isinstance(got_cost, np.ndarray) and got_cost.ndim > 0:
             raise checking.CheckFailure(f"the cost returned by {what} is an array of shape "
                                         f"{got_cost.shape}; scipy needs a single number.")
-        right_grad = bowl_gradient(bottom, scales, params)
+        cost_mistakes, gradient_mistakes = wrapper_mistakes(bottom, scales, old, params)
         checking.check_scalar(f"the cost returned by {what}", got_cost,
                               bowl_cost(bottom, scales, params), rtol=COST_RTOL,
-                              mistakes=[(STALE, bowl_cost(bottom, scales, old))])
-        checking.check_close(f"the gradient returned by {what}", got_grad, right_grad,
-                             rtol=GRADIENT_TOL,
-                             mistakes=[(STALE, bowl_gradient(bottom, scales, old)),
-                                       ("it is minus the gradient: scipy minimizes, and "
-                                        "needs the gradient itself.", -right_grad)],
+                              mistakes=cost_mistakes)
+        checking.check_close(f"the gradient returned by {what}", got_grad,
+                             bowl_gradient(bottom, scales, params), rtol=GRADIENT_TOL,
+                             mistakes=gradient_mistakes,
                              hint="It is one vector laid out like getParams(): "
                                   "self.N.computeGradients(X, y).")
 
@@ -631,9 +764,28 @@ def check_costFunctionWrapper(function, ns):
                 "gradient at params.")
         checking.check_close(f"the weights after {what}", final, best.x, rtol=TRAINED_RTOL)
 
-    messages = [STALE, "returns (grad, cost)", "minus the gradient"]
+    messages = hidden_mistakes("costFunctionWrapper")
     _run_cases(one, [(seed,) for seed in WRAPPER_SEEDS], messages)
     _run_cases(training, [(seed,) for seed in TRAINING_SEEDS], messages)
+
+
+def hidden_mistakes(function):
+    """The messages of the typical mistakes the hidden tests of `function` can name (read by
+    course/coverage.py for docs/MISTAKES.md, and by the checks to pick the failure to show)."""
+    one = np.ones((1, 1))
+    found = {
+        "sigmoidPrime": [m for m, _ in sigmoid_prime_mistakes(np.ones(1))]
+        + [keys.FINITE_DIFFERENCE],
+        "costFunction": [m for m, _ in cost_variants(one, one, 1.0, one, one)]
+        + [BUILTIN_SUM, WEIGHTS_CHANGED, ONE_EXAMPLE],
+        "costFunctionPrime": [m for m, _ in GRADIENT_MISTAKES]
+        + [keys.FINITE_DIFFERENCE, WEIGHTS_CHANGED, ONE_EXAMPLE],
+        "computeNumericalGradient": [m for m, _ in numerical_mistakes()]
+        + [ANALYTIC, NO_ANALYTIC, NINE, RESTORE_ADVICE],
+        "costFunctionWrapper": [STALE, MINUS_COST, MINUS_GRADIENT, PARAMS_AS_GRADIENT,
+                                GRAD_THEN_COST, NOT_A_PAIR, TWO_ARRAYS.format(size=9)],
+    }
+    return found[function]
 
 
 CHECKS = {
@@ -661,6 +813,67 @@ def check(name, ns):
 
 
 # --- values the public tests compare with ------------------------------------------------
+
+# The visible tests' examples: the fixed network of the module's example_network (drawn from
+# EXAMPLE_SEED: W1, W2, then X (5, 2) and y (5, 1)), the module's default Bowl(), and the
+# inputs of the test of sigmoidPrime.
+EXAMPLE_SEED = 2024
+VISIBLE_BOWL_SEED = 5
+VISIBLE_Z = np.linspace(-6, 6, 12).reshape(4, 3)
+VISIBLE_LAMBDAS = (0.0, 0.01)
+
+
+def visible_example():
+    """Return (W1, W2, X, y): what the module's example_network(Network) holds."""
+    rng = np.random.default_rng(EXAMPLE_SEED)
+    W1, W2 = rng.normal(0.0, 1.0, (2, 3)), rng.normal(0.0, 1.0, (3, 1))
+    return (W1, W2, rng.uniform(0.0, 1.0, (VISIBLE_EXAMPLES, 2)),
+            rng.uniform(0.5, 1.0, (VISIBLE_EXAMPLES, 1)))
+
+
+def _unambiguous(pairs, right):
+    """The (message, value) pairs whose value is neither right nor that of another mistake:
+    on this example, a value that two mistakes share would name one of them at random."""
+    def same(a, b):
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        return a.shape == b.shape and checking.relative_error(a, b) <= 1e-6
+
+    return [(m, v) for m, v in pairs if not same(v, right)
+            and sum(same(v, other) for _, other in pairs) == 1]
+
+
+def visible_mistakes():
+    """{label: [(message, value)]}: what each typical mistake gives on the visible tests'
+    examples, for readonly/mistakes.json (written at release). A label is the function's name,
+    or "function:part" for one of the several values its visible test checks; the messages
+    are the hidden tests' own, so that both name the same mistake."""
+    found = {"sigmoidPrime": _unambiguous(sigmoid_prime_mistakes(VISIBLE_Z),
+                                          logistic_slope(VISIBLE_Z)),
+             "sigmoidPrime:0": _unambiguous(sigmoid_prime_mistakes(np.float64(0.0)), 0.25)}
+    W1, W2, X, y = visible_example()
+    for Lambda in VISIBLE_LAMBDAS:
+        right = cost(W1, W2, Lambda, X, y)
+        found[f"costFunction:{Lambda:g}"] = _unambiguous(cost_variants(W1, W2, Lambda, X, y),
+                                                         right)
+        expected = gradients(W1, W2, Lambda, X, y)
+        for name, pairs, value in zip(("dJdW1", "dJdW2"),
+                                      _gradient_mistakes(W1, W2, Lambda, X, y, expected),
+                                      expected):
+            found[f"costFunctionPrime:{Lambda:g}:{name}"] = _unambiguous(pairs, value)
+    bowl = StandIn(VISIBLE_BOWL_SEED, analytic="wrong")  # the module's Bowl(analytic=False)
+    start = bowl.getParams()
+    exact = bowl_gradient(bowl.bottom, bowl.scales, start)
+    found["computeNumericalGradient"] = _unambiguous(
+        numerical_mistake_values(bowl, None, None, exact), exact)
+    found["computeNumericalGradient:restored"] = unrestored(start)
+    params = bowl.bottom + 0.5
+    costs, grads = wrapper_mistakes(bowl.bottom, bowl.scales, start, params)
+    found["costFunctionWrapper:cost"] = _unambiguous(costs, bowl_cost(bowl.bottom, bowl.scales,
+                                                                      params))
+    found["costFunctionWrapper:gradient"] = _unambiguous(
+        grads, bowl_gradient(bowl.bottom, bowl.scales, params))
+    return found
+
 
 def example_values(W1, W2, X, y, Lambdas=(0.0, 0.01)):
     """Return {Lambda: (cost, dJdW1, dJdW2)} for the public tests' fixed network."""

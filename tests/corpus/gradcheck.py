@@ -5,7 +5,9 @@ given here. A case with expect="loses" holds one typical mistake and must lose t
 its target's test cell and of no other; a case with expect="full" is a correct answer written
 in another style and must keep full marks. Four of the five functions are methods, written as
 functions of `self`; the style "series" is the body of the well-known "Neural Networks
-Demystified" methods pasted in unchanged.
+Demystified" methods of its final part pasted in unchanged (its costFunction returns a
+one-element array, from Python's built-in sum, and keeps full marks, as the notebook's
+introduction says); cf_series_before_regularisation is its cost before that part.
 
 DEPENDS is empty: every test gives the function it checks a `self` whose other methods are
 known to be right (a network whose sigmoidPrime is central differences of the sigmoid in the
@@ -121,6 +123,20 @@ CASES = [
     wrong("cf_no_penalty", "costFunction", FORWARD, DATA, "return data"),
     wrong("cf_penalty_w1_only", "costFunction", FORWARD, DATA,
           "penalty = (self.Lambda / 2) * np.sum(self.W1 ** 2)", "return data + penalty"),
+    # The series' cost before its part on regularisation: summed, without the penalty (a
+    # one-element array, which is accepted as its number; the value is what loses).
+    wrong("cf_series_before_regularisation", "costFunction", FORWARD,
+          "J = 0.5*sum((y-self.yHat)**2)", "return J"),
+    # Divides by the number of examples of the visible test, whatever X holds.
+    wrong("cf_divides_by_five", "costFunction", FORWARD,
+          "data = 0.5 * np.sum((y - self.yHat) ** 2) / 5", PENALTY, "return data + penalty"),
+    # Right for several examples; with a single one, np.squeeze leaves a 0-d array and @ fails.
+    wrong("cf_squeezed_errors", "costFunction", "errors = np.squeeze(y - self.forward(X))",
+          PENALTY, "return 0.5 * errors @ errors / X.shape[0] + penalty"),
+    # The right value, but the network's weights are squared in place on the way.
+    wrong("cf_squares_weights_in_place", "costFunction", FORWARD, DATA,
+          "W1, W2 = self.W1, self.W2", "W1 **= 2", "W2 **= 2",
+          "return data + (self.Lambda / 2) * (np.sum(W1) + np.sum(W2))"),
 
     # costFunctionPrime
     wrong("cfp_missing_transpose_a2", "costFunctionPrime",
@@ -146,6 +162,17 @@ CASES = [
           *prime(delta3="delta3 = np.multiply(y - self.yHat, self.sigmoidPrime(self.z3))")),
     wrong("cfp_undefined_yhat", "costFunctionPrime",
           *prime(delta3="delta3 = np.multiply(-(y - yHat), self.sigmoidPrime(self.z3))")),
+    # Right for several examples; with a single one, y.squeeze() is 0-d and has no len().
+    wrong("cfp_counts_squeezed_targets", "costFunctionPrime",
+          *prime(dJdW2="dJdW2 = np.dot(self.a2.T, delta3) / len(y.squeeze()) + self.Lambda * self.W2",
+                 dJdW1="dJdW1 = np.dot(X.T, delta2) / len(y.squeeze()) + self.Lambda * self.W1")),
+    wrong("cfp_divides_by_five", "costFunctionPrime",
+          *prime(dJdW2="dJdW2 = np.dot(self.a2.T, delta3) / 5 + self.Lambda * self.W2",
+                 dJdW1="dJdW1 = np.dot(X.T, delta2) / 5 + self.Lambda * self.W1")),
+    # The right value, but W2 is scaled by Lambda in place (penalty2 is self.W2 itself).
+    wrong("cfp_penalty_scales_weights_in_place", "costFunctionPrime", FORWARD, DELTA3, DELTA2,
+          DJDW1, "penalty2 = self.W2", "penalty2 *= self.Lambda",
+          "dJdW2 = np.dot(self.a2.T, delta3) / X.shape[0] + penalty2", RETURN_PRIME),
 
     estimated("cfp_five_point_differences", "costFunctionPrime",
               "grads = []",
@@ -201,6 +228,18 @@ CASES = [
           *numerical(quotient="numgrad[p] = (loss2 - loss1) / e")),
     wrong("cng_perturbation_not_reset", "computeNumericalGradient", *numerical(reset="")),
     wrong("cng_parameters_not_restored", "computeNumericalGradient", *numerical(restore="")),
+    # A gradient check that hands back the gradient it is meant to check can never find a bug.
+    wrong("cng_returns_analytic_gradient", "computeNumericalGradient",
+          "return N.computeGradients(X, y)"),
+    wrong("cng_concatenates_cost_function_prime", "computeNumericalGradient",
+          "dJdW1, dJdW2 = N.costFunctionPrime(X, y)",
+          "return np.concatenate((dJdW1.ravel(), dJdW2.ravel()))"),
+    # Nine parameters, those of the notebook's network, taken for granted.
+    wrong("cng_nine_parameters", "computeNumericalGradient",
+          *[line.replace("paramsInitial.shape", "9").replace("len(paramsInitial)", "9")
+            for line in numerical()]),
+    wrong("cng_loops_over_nine", "computeNumericalGradient",
+          *[line.replace("len(paramsInitial)", "9") for line in numerical()]),
 
     # costFunctionWrapper
     wrong("cfw_params_never_set", "costFunctionWrapper",
@@ -217,16 +256,21 @@ CASES = [
           "return self.N.costFunction(X, y)"),
     wrong("cfw_minus_gradient", "costFunctionWrapper", "self.N.setParams(params)",
           "return self.N.costFunction(X, y), -self.N.computeGradients(X, y)"),
+    wrong("cfw_minus_cost", "costFunctionWrapper", "self.N.setParams(params)",
+          "return -self.N.costFunction(X, y), self.N.computeGradients(X, y)"),
+    wrong("cfw_params_as_gradient", "costFunctionWrapper", "self.N.setParams(params)",
+          "return self.N.costFunction(X, y), params"),
 
     # Correct answers in other styles keep full marks.
     right("series", {
         "sigmoidPrime": define("sigmoidPrime",
                                "#Gradient of sigmoid",
                                "return np.exp(-z)/((1+np.exp(-z))**2)"),
+        # Python's built-in sum of the column of errors: a one-element array, the number.
         "costFunction": define("costFunction",
                                "#Compute cost for given X,y, use weights already stored in class.",
                                "self.yHat = self.forward(X)",
-                               "J = 0.5*np.sum((y-self.yHat)**2)/X.shape[0] + "
+                               "J = 0.5*sum((y-self.yHat)**2)/X.shape[0] + "
                                "(self.Lambda/2)*(np.sum(self.W1**2)+np.sum(self.W2**2))",
                                "return J"),
         "costFunctionPrime": define("costFunctionPrime", *prime()),

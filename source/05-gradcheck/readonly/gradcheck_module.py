@@ -124,11 +124,16 @@ class Bowl:
     smallest at p = c (`bottom`), with gradient s * (d + d**3), d = p - c (`gradient_at`). The
     quartic term gives J a third derivative, so that finite differences with too large a step,
     or one-sided ones, are measurably wrong.
+
+    Bowl(analytic=False) is a network whose backpropagation has a bug: its computeGradients
+    and costFunctionPrime return s * d, without the cubic term, while its cost is the same.
+    A numerical gradient, worked out from the cost alone, must not follow them.
     """
 
     SHAPES = ((2, 3), (3, 1))
 
-    def __init__(self, seed=5):
+    def __init__(self, seed=5, analytic=True):
+        self.analytic = analytic
         rng = np.random.default_rng(seed)
         size = sum(rows * columns for rows, columns in self.SHAPES)
         self.bottom = rng.uniform(-1.0, 1.0, size)
@@ -158,12 +163,15 @@ class Bowl:
         return self.cost_at(self.params)
 
     def computeGradients(self, X, y):
-        """Return the exact gradient at the current parameters (X and y are ignored)."""
+        """Return the exact gradient at the current parameters (X and y are ignored), or with
+        analytic=False the wrong one, s * d."""
+        if not self.analytic:
+            return self.scales * (self.params - self.bottom)
         return self.gradient_at(self.params)
 
     def costFunctionPrime(self, X, y):
-        """Return the exact gradient split like a network's: arrays of shapes (2, 3), (3, 1)."""
-        gradient = self.gradient_at(self.params)
+        """Return computeGradients split like a network's: arrays of shapes (2, 3), (3, 1)."""
+        gradient = self.computeGradients(X, y)
         split = self.SHAPES[0][0] * self.SHAPES[0][1]
         return gradient[:split].reshape(self.SHAPES[0]), gradient[split:].reshape(self.SHAPES[1])
 
