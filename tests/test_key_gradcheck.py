@@ -67,6 +67,8 @@ MISTAKE = {
     "cf_squeezed_errors": r"1 example, .*raised ValueError.*right for several examples but not "
                           r"for a single one",
     "cf_squares_weights_in_place": r"leaves self\.W1 changed: it changes the network's weights",
+    "cf_overwrites_y": r"changed its argument y in place",
+    "cfp_overwrites_y": r"changed its argument y in place",
     "cfp_counts_squeezed_targets": r"1 example, .*raised TypeError.*not for a single one",
     "cfp_divides_by_five": r"divided by 5, the number of examples of the visible test",
     "cfp_penalty_scales_weights_in_place": r"leaves self\.W2 changed: it changes the network's",

@@ -78,46 +78,54 @@ def check_hard(what, got, expected, why, entrywise=False, rtol=HARD_RTOL):
 ARGUMENT = "_key_argument_{}"  # the notebook names call_unchanged lends its arguments under
 
 
-def call_and_read_back(what, ns, function, *args):
-    """Return (checking.call(what, function, *args), the arguments as they are after the call).
+def call_and_read_back(what, ns, function, *args, call=checking.call):
+    """Return (call(what, function, *args), the arguments as they are after the call).
 
     A value read from the notebook while grading is a copy, so an answer that overwrites its
-    argument (X -= X.mean(axis=0)) would go unseen: each argument is put in the notebook first
-    and passed as the notebook's own object (judge.Notebook.own), then read back after the
-    call. In-process (ns a plain dict) the objects are passed directly. The grader compares;
-    nothing in the kernel is asked whether it changed anything.
+    argument (X -= X.mean(axis=0)) would go unseen: each data argument (an array, a dict or a
+    list) is put in the notebook first and passed as the notebook's own object
+    (judge.Notebook.own), then read back after the call. Other arguments (numbers, objects
+    that live in the kernel) are passed as they are and count as unchanged. In-process (ns a
+    plain dict) the objects are passed directly. The grader compares; nothing in the kernel
+    is asked whether it changed anything.
     """
-    slots = [ARGUMENT.format(i) for i in range(len(args))]
-    ns.update({slot: copy.deepcopy(value) for slot, value in zip(slots, args)})
+    slots = {i: ARGUMENT.format(i) for i, value in enumerate(args) if _is_data(value)}
+    ns.update({slot: copy.deepcopy(args[i]) for i, slot in slots.items()})
     try:
         own = getattr(ns, "own", ns.__getitem__)
-        got = checking.call(what, function, *[own(slot) for slot in slots])
-        return got, [ns[slot] for slot in slots]
+        got = call(what, function, *[own(slots[i]) if i in slots else value
+                                     for i, value in enumerate(args)])
+        return got, [ns[slots[i]] if i in slots else value for i, value in enumerate(args)]
     finally:
-        for slot in slots:  # del, not pop or `in`: through the wire those fetch the value
+        for slot in slots.values():  # del, not pop or `in`: through the wire those fetch the value
             try:
                 del ns[slot]
             except KeyError:
                 pass
 
 
-def call_watching(what, ns, function, *args):
-    """Return (checking.call(what, function, *args), the positions of the arguments that the
-    call changed); see call_and_read_back."""
-    got, after = call_and_read_back(what, ns, function, *args)
-    return got, [i for i, (now, given) in enumerate(zip(after, args)) if not _same(now, given)]
+def call_watching(what, ns, function, *args, call=checking.call):
+    """Return (call(what, function, *args), the positions of the arguments that the call
+    changed); see call_and_read_back."""
+    got, after = call_and_read_back(what, ns, function, *args, call=call)
+    return got, [i for i, (now, given) in enumerate(zip(after, args))
+                 if _is_data(given) and not _same(now, given)]
 
 
-def call_unchanged(what, ns, function, *args, names=None):
-    """Return checking.call(what, function, *args); fail if the call changed an argument
-    (see call_watching). `names`: the arguments' names for the message (X, w, ...)."""
+def call_unchanged(what, ns, function, *args, names=None, call=checking.call):
+    """Return call(what, function, *args); fail if the call changed an argument (see
+    call_and_read_back). `names`: the arguments' names for the message (X, w, ...)."""
     labels = names or [f"argument {i + 1}" for i in range(len(args))]
-    got, changed = call_watching(what, ns, function, *args)
+    got, changed = call_watching(what, ns, function, *args, call=call)
     if changed:
         raise checking.CheckFailure(
             f"{what} changed its argument {labels[changed[0]]} in place; the docstring promises to "
             "leave it as it was: work on a copy (X = X.copy(), or X = X - m instead of X -= m).")
     return got
+
+
+def _is_data(value):
+    return isinstance(value, (np.ndarray, dict, list))
 
 
 def _same(after, before):

@@ -568,7 +568,8 @@ def check_costFunction(function, ns):
         W1, W2, X, y = network_case(seed, D, H, n)
         what = f"costFunction(self, X, y) for {describe(D, H, n, Lambda)}"
         network = _network(ns, W1, W2, Lambda)
-        got = _caller(n)(what, function, network, X.copy(), y.copy())
+        got = keys.call_unchanged(what, ns, function, network, X, y, names=["self", "X", "y"],
+                                  call=_caller(n))
         if isinstance(got, np.ndarray) and got.size > 1:
             raise checking.CheckFailure(f"{what} returned an array of shape {got.shape}; "
                                         f"expected a single number. {BUILTIN_SUM}")
@@ -602,7 +603,8 @@ def check_costFunctionPrime(function, ns):
         W1, W2, X, y = network_case(seed, D, H, n)
         network = _with_exact_sigmoid_prime(_network(ns, W1, W2, Lambda))
         what = f"costFunctionPrime(self, X, y) for {describe(D, H, n, Lambda)}"
-        result = _caller(n)(what, function, network, X.copy(), y.copy())
+        result = keys.call_unchanged(what, ns, function, network, X, y, names=["self", "X", "y"],
+                                     call=_caller(n))
         if not isinstance(result, (tuple, list)) or len(result) != 2:
             raise checking.CheckFailure(f"{what} returned {_kind(result)}; expected two "
                                         "arrays: return dJdW1, dJdW2")

@@ -137,8 +137,15 @@ CASES = [
     wrong("cf_squares_weights_in_place", "costFunction", FORWARD, DATA,
           "W1, W2 = self.W1, self.W2", "W1 **= 2", "W2 **= 2",
           "return data + (self.Lambda / 2) * (np.sum(W1) + np.sum(W2))"),
+    # right values, but the targets are overwritten to save an array
+    wrong("cf_overwrites_y", "costFunction", FORWARD, "y -= self.yHat",
+          "return 0.5 * np.sum(y ** 2) / X.shape[0] + " + PENALTY.split(" = ", 1)[1]),
 
     # costFunctionPrime
+    wrong("cfp_overwrites_y", "costFunctionPrime", FORWARD, "y -= self.yHat",
+          "delta3 = np.multiply(-y, self.sigmoidPrime(self.z3))", DJDW2, DELTA2,
+          "dJdW1 = np.dot(X.T, delta2) / X.shape[0] + self.Lambda * self.W1",
+          "return dJdW1, dJdW2"),
     wrong("cfp_missing_transpose_a2", "costFunctionPrime",
           *prime(dJdW2="dJdW2 = np.dot(self.a2, delta3) / X.shape[0] + self.Lambda * self.W2")),
     wrong("cfp_missing_transpose_w2", "costFunctionPrime",
