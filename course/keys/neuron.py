@@ -94,14 +94,15 @@ def logistic_slope(s):
 
 
 def train(X, Y, epochs, learning_rate, seed, *, start="documented", rule="right", sign=1.0,
-          average=False, slope_of="y", per_example=False):
+          average=False, slope_of="y", per_example=False, trace=None):
     """The reference train_or, with switches that reproduce mistakes.
 
     start: "documented" (default_rng(seed).normal, shape (D, 1)), "legacy" (np.random.seed and
     randn), "uniform" (default_rng(seed).random), "zeros". rule: "right" or "tempting" (cost
     times cost-derivative). sign=-1 steps uphill; average divides the gradient by N; slope_of:
     "y" (right), "z" (sigma' formula applied to z), "sigma(y)" (to y squashed again), "none";
-    per_example makes one step per example instead of one per epoch.
+    per_example makes one step per example instead of one per epoch. A list `trace` gets the
+    weights after 0, 1, ..., epochs - 1 epochs appended.
     """
     X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
     D = X.shape[1]
@@ -112,6 +113,8 @@ def train(X, Y, epochs, learning_rate, seed, *, start="documented", rule="right"
     batches = [np.arange(X.shape[0])[i:i + 1] for i in range(X.shape[0])] if per_example \
         else [np.arange(X.shape[0])]
     for _ in range(epochs):
+        if trace is not None:
+            trace.append(W)
         for rows in batches:
             x, t = X[rows], Y[rows]
             z = x @ W
@@ -283,7 +286,15 @@ def train_cases():
     X6 = rng.uniform(0.0, 1.0, (6, 3))
     Y6 = np.array([[1.0], [0.0], [1.0], [1.0], [0.0], [0.0]])
     return [(or_inputs(True), OR_TARGETS, 0, 2.0, 11), (or_inputs(True), OR_TARGETS, 3, 2.0, 0),
-            (or_inputs(False), OR_TARGETS, 2, 0.5, 7), (X6, Y6, 4, 1.0, 3)]
+            (or_inputs(False), OR_TARGETS, 2, 0.5, 7), (X6, Y6, 4, 1.0, 3),
+            (or_inputs(True)[2:3], OR_TARGETS[2:3], 2, 1.0, 4)] + early_stop_cases()
+
+
+def early_stop_cases():
+    """Cases that tell a loop of exactly `epochs` epochs from one that stops early: from seed
+    23 the start already classifies OR right; from seed 0 with the learning rate 10, every
+    example is right after 5 epochs and the error is below 0.01 after 30 of the 60."""
+    return [(or_inputs(True), OR_TARGETS, 5, 1.0, 23), (or_inputs(True), OR_TARGETS, 60, 10.0, 0)]
 
 
 # ----------------------------------------------------------------------------- the mistakes
@@ -294,7 +305,14 @@ def nn_mistakes(x, w):
         ("it adds 1 (a bias): this neuron has no bias, y = x * w.", x * w + 1),
         ("it squares the weight: y = x * w.", x * w ** 2),
         ("it divides by the weight: y = x * w.", x / w),
+        ("it raises the input to the power w: y = x * w, a product.", power(x, w)),
     ]
+
+
+def power(x, w):
+    """x ** w entry by entry, NaN where that is not a real number (no warning)."""
+    with np.errstate(all="ignore"):
+        return np.asarray(x, dtype=float) ** w
 
 
 def loss_mistakes(y, t):
@@ -333,8 +351,10 @@ def gradient_mistakes(w, x, t):
     ]
 
 
-def delta_w_mistakes(w_k, x, t, learning_rate):
-    g = slope(w_k, x, t)
+def delta_w_mistakes(w_k, x, t, learning_rate, g=None):
+    """The typical mistakes of delta_w at w_k; g is the slope there (the key's own, unless
+    given: the visible test plants the module's finite-difference stand-in for gradient)."""
+    g = slope(w_k, x, t) if g is None else g
     return [
         ("it adds the gradient: a step along +dxi/dw goes uphill; delta w = "
          "-learning_rate * dxi/dw.", learning_rate * g),
@@ -342,6 +362,8 @@ def delta_w_mistakes(w_k, x, t, learning_rate):
          "which the caller adds to w_k.", w_k - learning_rate * g),
         ("the learning rate is missing: delta w = -learning_rate * dxi/dw.", -g),
         ("it divides by the learning rate: delta w = -learning_rate * dxi/dw.", -g / learning_rate),
+        ("it returns a new weight, and one uphill at that: w_k + learning_rate * dxi/dw. Return "
+         "only the change, delta w = -learning_rate * dxi/dw.", w_k + learning_rate * g),
     ]
 
 
@@ -414,21 +436,29 @@ def logistic_mistakes(z):
     z = np.asarray(z, dtype=float)
     with np.errstate(all="ignore"):
         return [
-            ("it is sigma(-z) = 1 / (1 + exp(z)): the exponent is -z.", sigmoid(-z)),
+            ("it is sigma(-z) = 1 / (1 + exp(z)) = exp(-z) / (1 + exp(-z)): the exponent is -z "
+             "and the numerator 1.", sigmoid(-z)),
             ("the denominator is 1 - exp(-z); the logistic function has 1 + exp(-z).",
              1 / (1 - np.exp(-z))),
             ("it is tanh(z), which runs from -1 to 1; the logistic function is "
              "1 / (1 + exp(-z)).", np.tanh(z)),
             ("it is the derivative of the logistic function, sigma(z) (1 - sigma(z)).",
              sigmoid(z) * (1 - sigmoid(z))),
-            ("it is exp(-z) / (1 + exp(-z)) = 1 - sigma(z): the numerator is 1.", sigmoid(-z)),
+            ("it is exp(z), 1 / exp(-z): the denominator is 1 + exp(-z).", np.exp(z)),
+            ("it is 1 + exp(-z), the denominator alone: the logistic function is its "
+             "reciprocal.", 1 + np.exp(-z)),
         ]
 
 
 def nn_logistic_mistakes(x, w):
     z = x @ w.T
     return [("the weighted sums x @ w.T are not squashed: apply logistic.", z),
-            ("it squashes -z: y = logistic(x @ w.T).", sigmoid(-z))]
+            ("it squashes -z: y = logistic(x @ w.T).", sigmoid(-z)),
+            ("it squashes twice: y = logistic(x @ w.T), once.", sigmoid(sigmoid(z))),
+            ("it adds 1 (a bias) to the weighted sums: this neuron has none, y = "
+             "logistic(x @ w.T).", sigmoid(z + 1)),
+            ("it squashes each product x_nj w_j and adds them up; squash the weighted sum: "
+             "logistic(x @ w.T).", np.sum(sigmoid(x * w), axis=1, keepdims=True))]
 
 
 def nn_predict_mistakes(x, w):
@@ -443,6 +473,8 @@ def nn_predict_mistakes(x, w):
          "compare with 0.5.", np.ones_like(y)),
         ("the classes are swapped: 1.0 where the output is 0.5 or more, else 0.0.",
          (y < 0.5).astype(float)),
+        ("it compares the weighted sums z = x @ w.T with 0.5: compare the outputs "
+         "nn_logistic(x, w) with 0.5 (or z with 0).", (x @ w.T >= 0.5).astype(float)),
     ]
 
 
@@ -475,6 +507,11 @@ def gradient_logistic_mistakes(w, x, t):
         ("it is N times too large: the cross-entropy is a mean, so divide the sum by N.", g * n),
         ("it multiplies by sigma'(z) = y (1 - y): for the cross-entropy that factor cancels "
          "against the derivative of the logarithm; leave it out.", ((y - t) * y * (1 - y)).T @ x / n),
+        ("it is the gradient of the mean squared error, 2 (y - t) y (1 - y); this cost is the "
+         "cross-entropy, whose gradient is (y - t).T @ x / N.", 2 * ((y - t) * y * (1 - y)).T @ x / n),
+        ("it is divided by N twice.", g / n),
+        ("it uses the weighted sums z = x @ w.T in place of the outputs: y = nn_logistic(x, w).",
+         (x @ w.T - t).T @ x / n),
     ]
 
 
@@ -497,6 +534,13 @@ START_MESSAGE = ("With epochs=0, train_or must return its start, exactly the one
 
 
 def train_mistakes(X, Y, epochs, learning_rate, seed):
+    """The typical mistakes of train_or: the weights they end with (a mistake that overflows
+    gives NaN, which `known` drops)."""
+    with np.errstate(all="ignore"):
+        return _train_mistakes(X, Y, epochs, learning_rate, seed)
+
+
+def _train_mistakes(X, Y, epochs, learning_rate, seed):
     args = (X, Y, epochs, learning_rate, seed)
     found = [
         ("it does not start where the docstring says: np.random.seed and np.random.randn draw "
@@ -526,7 +570,15 @@ def train_mistakes(X, Y, epochs, learning_rate, seed):
     ]
     if epochs > 0:
         found.append(("it runs one epoch too few.", train(X, Y, epochs - 1, learning_rate, seed)))
+    fewer = []
+    train(*args, trace=fewer)
+    found += [(EARLY_STOP, W) for W in fewer[:-1]]
     return found
+
+
+EARLY_STOP = ("it stops before the epochs asked for: these are the weights after fewer epochs. "
+              "train_or runs exactly `epochs` epochs, with no early stop (once every example "
+              "is classified right, say, or once the error is small).")
 
 
 def known(mistakes, expected):
@@ -550,8 +602,61 @@ def run(what, function, *args):
     return checking.call(what, function, *(copy(a) for a in args))
 
 
+# The arguments of each graded function, as its docstring names them.
+ARGUMENTS = {"nn": ("x", "w"), "loss": ("y", "t"), "gradient": ("w", "x", "t"),
+             "delta_w": ("w_k", "x", "t", "learning_rate"), "standardize": ("X",),
+             "unstandardize": ("w", "b", "mean", "std"), "logistic": ("z",),
+             "nn_logistic": ("x", "w"), "nn_predict": ("x", "w"), "loss_logistic": ("y", "t"),
+             "gradient_logistic": ("w", "x", "t"), "sigmoid_derivative_from_output": ("s",),
+             "train_or": ("X", "Y", "epochs", "learning_rate", "seed")}
+# The notebook's kernel-side helper (readonly/neuron_module.py, imported by the setup cell)
+# that returns a call's result together with its arguments as they are after the call.
+PROBE = "result_and_arguments"
+
+
+def in_place_message(name, argument):
+    """What the hidden tests say when `name` changed its argument `argument` in place."""
+    return (f"it changes its argument {argument} in place: after the call the caller's "
+            f"{argument} holds other values. {name} must leave its arguments as they were: "
+            f"compute into a new array ({argument} = {argument} - ..., or a new name), never "
+            f"overwrite the caller's ({argument} -= ..., {argument}[...] = ...).")
+
+
+def watched(name, function, probe):
+    """Return `function` (the notebook's `name`) as a callable that also fails when a call
+    changes one of its array arguments. The call runs through the notebook's `probe`
+    (PROBE), in the kernel, where a change in place happens; without a probe, `function`
+    itself."""
+    if not callable(probe):
+        return function
+
+    def call(*args):
+        # Copies go in (in process the probe would otherwise change `args` themselves).
+        result, after = parts(f"{PROBE}({name}, ...)", probe(function, *map(copy, args)), 2,
+                              "result, arguments")
+        for argument, before, now in zip(ARGUMENTS[name], args, after):
+            if isinstance(before, np.ndarray) and not same(before, now):
+                raise checking.CheckFailure(f"{name}({', '.join(ARGUMENTS[name])}): "
+                                            + in_place_message(name, argument))
+        return result
+    call.__name__ = name
+    return call
+
+
+def same(before, now):
+    """True if `now` is the array `before`: the same shape and entries (NaN equal to NaN)."""
+    try:
+        now = np.asarray(now, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return now.shape == before.shape and np.array_equal(now, before, equal_nan=True)
+
+
 def number(what, got):
-    """Fail unless got is a single number (not an array with entries)."""
+    """Fail unless got is a single number (not an array with entries); a one-element array
+    is named as one (what Python's built-in sum makes of a numpy column)."""
+    if isinstance(got, np.ndarray) and got.ndim > 0 and got.size == 1:
+        checking.check_scalar(what, got, 0.0)  # raises, naming the one-element array
     if isinstance(got, (list, tuple)) or (isinstance(got, np.ndarray) and got.ndim > 0):
         raise checking.CheckFailure(
             f"{what} returned {type(got).__name__} of shape {np.shape(got)}; expected a single "
@@ -764,7 +869,28 @@ def hard_slope(function):
                     "value", entrywise=True)
 
 
+# Outputs the docstring allows (strictly between 0 and 1) within 1e-12 of 0 and 1.
+EXTREME_OUTPUTS = np.array([[1e-12], [1 - 2.0 ** -40], [1e-14], [1 - 2.0 ** -52], [1e-12],
+                            [1 - 2.0 ** -40], [0.3]])
+EXTREME_CLASSES = np.array([[1.0], [0.0], [1.0], [0.0], [0.0], [1.0], [1.0]])
+CLIPPED = ("it is right on ordinary probabilities but not on outputs within 1e-12 of 0 and 1, "
+           "which the docstring allows (strictly between 0 and 1): does it clip the "
+           "probabilities, or add a small epsilon before the logarithm? Take np.log(y) and "
+           "np.log(1 - y) of the outputs as they are.")
+
+
+def hard_loss_logistic(function):
+    y, t = EXTREME_OUTPUTS, EXTREME_CLASSES
+    what = "loss_logistic(y, t) for outputs within 1e-12 of 0 and 1"
+    got = run(what, function, y, t)
+    expected = cross_entropy(y, t)
+    mistakes = known(loss_logistic_mistakes(y, t), expected)
+    # Any other value here is CLIPPED: the answer was right on every ordinary case.
+    check_number(what, got, expected, REFERENCE_RTOL, mistakes + [(CLIPPED, got)])
+
+
 HARD = {"gradient": hard_gradient, "gradient_logistic": hard_gradient_logistic,
+        "loss_logistic": hard_loss_logistic,
         "sigmoid_derivative_from_output": hard_slope}
 
 MISTAKES = {
@@ -813,6 +939,7 @@ def check(name, ns):
     function = ns.get(name)
     if not callable(function):
         raise checking.CheckFailure(f"{name} is not defined: run the cell that defines it.")
+    function = watched(name, function, ns.get(PROBE))
     check_case, cases = CHECKS[name]
     failures, messages = [], []
     with checking.planted(ns, **CALLEES.get(name, {})):
