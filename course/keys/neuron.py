@@ -387,24 +387,29 @@ def standardize_mistakes(X):
         return _standardize_mistakes(X)
 
 
+DDOF = ("the standard deviation is the sample one (ddof=1, dividing by N - 1); the docstring "
+        "asks for the population standard deviation, dividing by N (ddof=0).")
+ROWS = ("it is taken along axis=1, over each example's features; standardise each feature "
+        "(column) over the examples: axis=0.")
+SWAPPED = "mean and std are swapped: return (X_std, mean, std)."
+VARIANCE = "it is the variance; the standard deviation is its square root."
+ONLY_CENTRED = "X_std is not divided by the standard deviation: only centred."
+NOT_CENTRED = "X_std is not centred: subtract each column's mean before dividing."
+
+
 def _standardize_mistakes(X):
     n = X.shape[0]
     m, s = X.mean(axis=0), X.std(axis=0)
     s1 = X.std(axis=0, ddof=1) if n > 1 else np.full_like(s, np.nan)
     row_m, row_s = X.mean(axis=1), X.std(axis=1)
-    ddof = ("the standard deviation is the sample one (ddof=1, dividing by N - 1); the "
-            "docstring asks for the population standard deviation, dividing by N (ddof=0).")
-    rows = ("it is taken along axis=1, over each example's features; standardise each feature "
-            "(column) over the examples: axis=0.")
-    mean = [("mean and std are swapped: return (X_std, mean, std).", s), (rows, row_m)]
-    std = [(ddof, s1), ("it is the variance; the standard deviation is its square root.", s ** 2),
-           ("mean and std are swapped: return (X_std, mean, std).", m), (rows, row_s)]
+    mean = [(SWAPPED, s), (ROWS, row_m)]
+    std = [(DDOF, s1), (VARIANCE, s ** 2), (SWAPPED, m), (ROWS, row_s)]
     scaled = [
-        ("X_std is not divided by the standard deviation: only centred.", X - m),
-        ("X_std is not centred: subtract each column's mean before dividing.", X / s),
+        (ONLY_CENTRED, X - m),
+        (NOT_CENTRED, X / s),
         ("X_std is divided by the variance; divide by the standard deviation.", (X - m) / s ** 2),
-        (ddof, (X - m) / s1),
-        (rows, (X - row_m[:, None]) / row_s[:, None]),
+        (DDOF, (X - m) / s1),
+        (ROWS, (X - row_m[:, None]) / row_s[:, None]),
         ("X_std is standardised over all the entries at once: each column needs its own mean "
          "and standard deviation (axis=0).", (X - X.mean()) / X.std()),
     ]
@@ -533,6 +538,16 @@ START_MESSAGE = ("With epochs=0, train_or must return its start, exactly the one
                  "gives: W = np.random.default_rng(seed).normal(size=(D, 1)).")
 
 
+STARTS = {
+    "legacy": "it does not start where the docstring says: np.random.seed and np.random.randn "
+              "draw other numbers than np.random.default_rng(seed).normal(size=(D, 1)).",
+    "uniform": "it does not start where the docstring says: it draws uniform numbers (random); "
+               "the start is np.random.default_rng(seed).normal(size=(D, 1)).",
+    "zeros": "it starts from zeros; the docstring's start is "
+             "np.random.default_rng(seed).normal(size=(D, 1)).",
+}
+
+
 def train_mistakes(X, Y, epochs, learning_rate, seed):
     """The typical mistakes of train_or: the weights they end with (a mistake that overflows
     gives NaN, which `known` drops)."""
@@ -543,14 +558,9 @@ def train_mistakes(X, Y, epochs, learning_rate, seed):
 def _train_mistakes(X, Y, epochs, learning_rate, seed):
     args = (X, Y, epochs, learning_rate, seed)
     found = [
-        ("it does not start where the docstring says: np.random.seed and np.random.randn draw "
-         "other numbers than np.random.default_rng(seed).normal(size=(D, 1)).",
-         train(*args, start="legacy")),
-        ("it does not start where the docstring says: it draws uniform numbers (random); the "
-         "start is np.random.default_rng(seed).normal(size=(D, 1)).",
-         train(*args, start="uniform")),
-        ("it starts from zeros; the docstring's start is "
-         "np.random.default_rng(seed).normal(size=(D, 1)).", train(*args, start="zeros")),
+        (STARTS["legacy"], train(*args, start="legacy")),
+        (STARTS["uniform"], train(*args, start="uniform")),
+        (STARTS["zeros"], train(*args, start="zeros")),
         ("it uses the \"cost times cost-derivative\" rule: (Y - y)**2 times 2 (Y - y)**2 is "
          "never negative, so it cannot tell which way to go. The first link of the chain is "
          "d xi/d y = y - Y.", train(*args, rule="tempting")),
@@ -826,8 +836,8 @@ def check_slope(function, s):
         z = np.log(s) - np.log1p(-np.asarray(s, dtype=float))
         numeric = (sigmoid(z + STEP) - sigmoid(z - STEP)) / (2 * STEP)
         checking.check_close(what, got, numeric, rtol=GRADIENT_TOL, mistakes=mistakes,
-                             hint="It should agree with central differences of the logistic "
-                                  "function at the z where sigma(z) = s.")
+                             advice="It should agree with central differences of the "
+                                    "logistic function at the z where sigma(z) = s.")
     checking.check_close(what, got, expected, rtol=REFERENCE_RTOL, mistakes=mistakes)
 
 
@@ -840,7 +850,7 @@ def check_train(function, X, Y, epochs, learning_rate, seed):
     mistakes = train_mistakes(X, Y, epochs, learning_rate, seed)
     checking.check_close(what, got, expected, rtol=REFERENCE_RTOL,
                          mistakes=known(mistakes, expected),
-                         hint=START_MESSAGE if epochs == 0 else "")
+                         advice=START_MESSAGE if epochs == 0 else "")
 
 
 def hard_gradient(function):
@@ -877,6 +887,17 @@ CLIPPED = ("it is right on ordinary probabilities but not on outputs within 1e-1
            "which the docstring allows (strictly between 0 and 1): does it clip the "
            "probabilities, or add a small epsilon before the logarithm? Take np.log(y) and "
            "np.log(1 - y) of the outputs as they are.")
+
+
+def clipped_losses(y, t):
+    """[(CLIPPED, value)]: the cross-entropy of outputs clipped to [eps, 1 - eps], or with eps
+    added inside the logarithms, for the usual small eps."""
+    found = []
+    for eps in (1e-7, 1e-8, 1e-9, 1e-10, 1e-12, 1e-15):
+        clipped = np.clip(y, eps, 1 - eps)
+        found.append((CLIPPED, -np.mean(t * np.log(clipped) + (1 - t) * np.log(1 - clipped))))
+        found.append((CLIPPED, -np.mean(t * np.log(y + eps) + (1 - t) * np.log(1 - y + eps))))
+    return found
 
 
 def hard_loss_logistic(function):
@@ -924,6 +945,140 @@ CHECKS = {
     "sigmoid_derivative_from_output": (check_slope, lambda: [(s,) for s in slope_cases()]),
     "train_or": (check_train, train_cases),
 }
+
+
+def hidden_mistakes(name):
+    """The messages of the mistakes the hidden tests of `name` can name (course/coverage.py):
+    those of its mistake list on its cases, a change of its first array argument in place,
+    and for a derivative a finite-difference estimate, for loss_logistic clipped outputs."""
+    messages = [message for case in CHECKS[name][1]() for message, _ in MISTAKES[name](*case)]
+    messages.append(in_place_message(name, ARGUMENTS[name][0]))
+    if name in ("gradient", "gradient_logistic", "sigmoid_derivative_from_output"):
+        messages.append(keys.FINITE_DIFFERENCE)
+    if name == "loss_logistic":
+        messages.append(CLIPPED)
+    return list(dict.fromkeys(messages))
+
+
+# ------------------------------------------------------------------ the visible tests' mistakes
+
+def visible_mistakes():
+    """{label: [(message, value)]}: what each typical mistake gives on the visible test's
+    example, for readonly/mistakes.json (written at release). A label is the function's name,
+    or "name:part" for one of several values its visible test checks. The examples, seeds and
+    stand-ins are those of the notebook's visible test cells, the data those of the
+    assignment's own readonly module."""
+    import runpy
+    from course import SOURCE
+    module = runpy.run_path(str(SOURCE / "02-neuron" / "readonly" / "neuron_module.py"))
+    found = {}
+    for part in (visible_part_1, visible_part_2, visible_part_3, visible_part_4):
+        found.update(part(module))
+    return found
+
+
+def shown(mistakes, expected):
+    """The mistakes a visible check can name: finite, of the expected shape, not the expected
+    value and not the value of an earlier mistake in the list (which would be named instead)."""
+    kept = []
+    for message, value in known(mistakes, expected):
+        if all(checking.relative_error(value, earlier) > 1e-6 for _, earlier in kept):
+            kept.append((message, value))
+    return kept
+
+
+def side_by_side(per_case):
+    """[(message, [value in case 1, value in case 2, ...])] from one mistake list per case
+    (the same mistakes in the same order): for a visible check of one value per case."""
+    return [(pairs[0][0], [value for _, value in pairs]) for pairs in zip(*per_case)]
+
+
+def visible_part_1(module):
+    """nn, loss, gradient and delta_w, on the examples of their visible tests."""
+    x, t = module["line_data"]()
+    inputs = np.array([0.0, 0.5, 1.0, -2.0])
+    losses = [(np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 1.0])), (np.array([0.5]), np.array([2.0]))]
+    weights = (0.1, 2.0, -1.5)
+    steps = ((0.1, 0.5), (3.0, 0.05))
+    numeric = module["numeric_gradient"]
+    with np.errstate(all="ignore"):
+        return {
+            "nn": shown(nn_mistakes(inputs, 3.0), linear(inputs, 3.0)),
+            "loss": shown(side_by_side([loss_mistakes(y, t_) for y, t_ in losses]),
+                          [mean_squared_error(y, t_) for y, t_ in losses]),
+            "gradient": shown(side_by_side([gradient_mistakes(w, x, t) for w in weights]),
+                              [slope(w, x, t) for w in weights]),
+            "delta_w": shown(side_by_side([delta_w_mistakes(w, x, t, rate, g=numeric(w, x, t))
+                                           for w, rate in steps]),
+                             [-rate * numeric(w, x, t) for w, rate in steps]),
+        }
+
+
+def visible_part_2(module):
+    """standardize (the means and standard deviations of the columns of X_std, and
+    X_std * std + mean) and unstandardize (w_orig, then b_orig), on the examples of their
+    visible tests. A mistake in standardize's std is named by the std's message, as in the
+    hidden tests, which check the std before X_std."""
+    grid = np.linspace(0.0, 100.0, 11)
+    X = np.column_stack([grid ** 2, grid, 7.0 + np.arange(11) % 3])
+    m, s = X.mean(axis=0), X.std(axis=0)
+    found = {
+        "standardize:column means": shown([(NOT_CENTRED, np.mean(X / s, axis=0))], np.zeros(3)),
+        "standardize:column stds": shown([(ONLY_CENTRED, s), (VARIANCE, 1 / s),
+                                          (DDOF, np.full(3, np.sqrt(10 / 11)))], np.ones(3)),
+        "standardize:round trip": shown([(SWAPPED, (X - m) / s * m + s),
+                                         (VARIANCE, (X - m) / s * s ** 2 + m)], X),
+    }
+    w, b = np.array([4.0, -2.5]), 1.75
+    mean, std = np.array([3400.0, 50.0]), np.array([3000.0, 29.0])
+    weights, intercept = unstandardize_mistakes(w, b, mean, std)
+    found["unstandardize:w_orig"] = shown(weights, w / std)
+    found["unstandardize:b_orig"] = shown(intercept, b - np.sum(w * mean / std))
+    return found
+
+
+def visible_part_3(module):
+    """logistic, nn_logistic, nn_predict, loss_logistic and gradient_logistic, on the examples
+    of their visible tests (with the module's sigmoid and logistic neuron planted)."""
+    z = np.array([-3.0, -1.0, 0.0, 1.0, 3.0])
+    points = np.array([[2.0, 1.0], [0.0, 0.0], [-1.0, 3.0], [1.0, 1.0], [4.0, 2.0]])
+    w = np.array([[1.5, -2.0]])
+    losses = [(np.array([[0.9], [0.2], [0.5]]), np.array([[1.0], [0.0], [1.0]])),
+              (np.array([[0.25]]), np.array([[0.0]]))]
+    x, t = module["two_class_data"]()
+    found = {
+        "logistic": shown(logistic_mistakes(z), sigmoid(z)),
+        "nn_logistic": shown(nn_logistic_mistakes(points[:4], w), logistic_output(points[:4], w)),
+        "nn_predict": shown(nn_predict_mistakes(points, w),
+                            (logistic_output(points, w) >= 0.5).astype(float)),
+        "loss_logistic": shown(side_by_side([loss_logistic_mistakes(y, t_) for y, t_ in losses]),
+                               [cross_entropy(y, t_) for y, t_ in losses]),
+    }
+    y, t_ = np.array([[1e-12], [0.5]]), np.array([[1.0], [1.0]])
+    found["loss_logistic:near 0 and 1"] = shown(clipped_losses(y, t_), cross_entropy(y, t_))
+    for weights in (np.array([[-1.0, 0.5]]), np.array([[2.5, 3.0]])):
+        found[f"gradient_logistic:{weights.tolist()}"] = shown(
+            gradient_logistic_mistakes(weights, x, t), (logistic_output(x, weights) - t).T @ x / len(x))
+    return found
+
+
+def visible_part_4(module):
+    """sigmoid_derivative_from_output (25 outputs, then the same as a 5 x 5 array) and train_or
+    (the start after 0 epochs, then the change in one epoch), on the examples of their visible
+    tests."""
+    s = module["sigmoid"](np.linspace(-6.0, 6.0, 25))
+    found = {"sigmoid_derivative_from_output:row": shown(slope_mistakes(s), logistic_slope(s)),
+             "sigmoid_derivative_from_output:square": shown(
+                 [(message, np.reshape(value, (5, 5))) for message, value in slope_mistakes(s)],
+                 logistic_slope(s).reshape(5, 5))}
+    X, Y = or_inputs(True), OR_TARGETS
+    start = train(X, Y, 0, 1.0, 5)
+    found["train_or:start"] = shown(train_mistakes(X, Y, 0, 1.0, 5), start)
+    # A wrong start fails the first check: the second names only the mistakes of the step.
+    found["train_or:one epoch"] = shown(
+        [(message, value - start) for message, value in train_mistakes(X, Y, 1, 1.0, 5)
+         if message not in STARTS.values()], train(X, Y, 1, 1.0, 5) - start)
+    return found
 
 
 def check(name, ns):

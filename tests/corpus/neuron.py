@@ -103,6 +103,8 @@ CASES = [
           "std = X.std(axis=0, ddof=1)", *STANDARDIZE_END),
     wrong("standardize_only_centred", "standardize", "mean = X.mean(axis=0)",
           "std = X.std(axis=0)", "return X - mean, mean, std"),
+    wrong("standardize_not_centred", "standardize", "mean = X.mean(axis=0)",
+          "std = X.std(axis=0)", "return X / std, mean, std"),
     wrong("standardize_in_place", "standardize", "mean = X.mean(axis=0)", "std = X.std(axis=0)",
           "X -= mean", "X /= std", "return X, mean, std"),
     wrong("standardize_returns_std_first", "standardize", "mean = X.mean(axis=0)",
