@@ -20,6 +20,15 @@ gradient is compared with its own size); for sigmoid_derivative_from_output, out
 1e-3 of 1. A finite-difference estimate fails there, or on the ordinary cases as a near miss,
 and the message asks whether it is one.
 
+Every graded function is called through the notebook's `result_and_arguments` (from
+readonly/neuron_module.py, imported by the locked setup cell), in the kernel, which returns the
+arguments as the call left them: an answer that overwrites an argument in place (standardize
+working on the caller's X, say) fails with a message that says so. loss_logistic right on
+every case is then tried on outputs within 1e-12 of 0 and 1, which its docstring allows and
+where clipping the outputs or adding an epsilon changes the value; train_or is run for several
+epoch counts, among them a start that already classifies OR right and 60 epochs that bring the
+error below 0.01, so a loop that stops early ends on weights of fewer epochs, which are named.
+
 A function that calls other graded functions (gradient may call nn, delta_w calls gradient,
 nn_logistic calls logistic, nn_predict and gradient_logistic call nn_logistic, train_or calls
 logistic and sigmoid_derivative_from_output) is checked with this module's reference versions

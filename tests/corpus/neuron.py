@@ -12,6 +12,12 @@ sigmoid_derivative_from_output. Every test of a caller, public and hidden, runs 
 stand-ins or reference versions of its callees planted in the notebook, so a mistake in a
 callee costs only the callee's points: DEPENDS is empty.
 
+Other cases hold the faults an independent measurement found graded with full marks: an
+answer that overwrites its argument in place (standardize, unstandardize,
+sigmoid_derivative_from_output), a cross-entropy right only away from 0 and 1 (clipped, or
+with an epsilon inside the logarithms), and training loops that stop before the epochs asked
+for (once every example is right, or once the error is small).
+
 The finite-difference cases estimate a derivative from a cost instead of deriving it (central
 or forward differences, of the notebook's loss or of a copy of it, with several steps): each
 passes the visible check and must lose its function's points with a message that asks whether
