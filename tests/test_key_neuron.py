@@ -46,6 +46,7 @@ MISTAKE = {
     "gradient_sum_not_mean": r"N times too large",
     "gradient_through_squared_error": r"multiplies x by the squared error",
     "gradient_missing_x": r"factor x is missing",
+    "gradient_for_the_visible_size": r"for 9 examples disagrees with central finite differences",
     "delta_w_adds_the_gradient": r"adds the gradient",
     "delta_w_returns_the_new_weight": r"returns the new weight",
     "delta_w_without_learning_rate": r"learning rate is missing",

@@ -88,6 +88,9 @@ CASES = [
           "return 2 * np.mean(x * (nn(x, w) - t) ** 2)"),
     wrong("gradient_missing_x", "gradient", "return 2 * np.mean(nn(x, w) - t)"),
 
+    wrong("gradient_for_the_visible_size", "gradient",
+          "return 2 * np.sum(x * (nn(x, w) - t)) / 20"),
+
     estimated("gradient_central_differences_of_loss", "gradient", "h = 1e-6",
               "return (loss(nn(x, w + h), t) - loss(nn(x, w - h), t)) / (2 * h)"),
     estimated("gradient_forward_differences_of_own_loss", "gradient", "h = 1e-8",
