@@ -302,7 +302,7 @@ def train_cases():
 def early_stop_cases():
     """Cases that tell a loop of exactly `epochs` epochs from one that stops early: from seed
     23 the start already classifies OR right; from seed 0 with the learning rate 10, every
-    example is right after 5 epochs and the error is below 0.01 after 30 of the 60."""
+    example is right after 3 epochs and the error is below 0.01 after 30 of the 60."""
     return [(or_inputs(True), OR_TARGETS, 5, 1.0, 23), (or_inputs(True), OR_TARGETS, 60, 10.0, 0)]
 
 
