@@ -12,7 +12,9 @@ import warnings
 
 import numpy as np
 import pytest
-from notebook_under_test import check_corpus, failure, load, namespace
+from course.judge import split_hidden
+from notebook_under_test import (check_corpus, check_same_diagnosis, failure, load, namespace,
+                                 named_mistakes, own_checking, visible_failure)
 
 CELLS, CORPUS = load("02-neuron", "neuron")
 
@@ -44,6 +46,7 @@ MISTAKE = {
     "gradient_sum_not_mean": r"N times too large",
     "gradient_through_squared_error": r"multiplies x by the squared error",
     "gradient_missing_x": r"factor x is missing",
+    "gradient_for_the_visible_size": r"for 9 examples disagrees with central finite differences",
     "delta_w_adds_the_gradient": r"adds the gradient",
     "delta_w_returns_the_new_weight": r"returns the new weight",
     "delta_w_without_learning_rate": r"learning rate is missing",
@@ -52,10 +55,13 @@ MISTAKE = {
     "standardize_sample_std": r"sample one \(ddof=1",
     "standardize_only_centred": r"not divided by the standard deviation",
     "standardize_returns_std_first": r"mean and std are swapped",
+    "standardize_in_place": r"changes its argument X in place",
+    "standardize_not_centred": r"X_std is not centred",
     "unstandardize_as_is": r"returned as they are",
     "unstandardize_no_mean_term": r"intercept is returned as it is",
     "unstandardize_mean_term_sign": r"mean term of the intercept has the wrong sign",
     "unstandardize_times_std": r"multiplied by std",
+    "unstandardize_in_place": r"changes its argument w in place",
     "logistic_exponent_sign": r"sigma\(-z\)",
     "logistic_minus_in_denominator": r"denominator is 1 - exp\(-z\)",
     "logistic_is_tanh": r"it is tanh\(z\)",
@@ -70,6 +76,9 @@ MISTAKE = {
     "loss_logistic_no_minus": r"wrong sign",
     "loss_logistic_one_term": r"\(1 - t\) log\(1 - y\) term is missing",
     "loss_logistic_logs_swapped": r"swapped",
+    "loss_logistic_clipped": r"clip the probabilities",
+    "loss_logistic_epsilon": r"clip the probabilities, or add a small epsilon",
+    "loss_logistic_one_element_array": r"shape \(1, 1\).*this array holds one",
     "gradient_logistic_sign": r"wrong sign",
     "gradient_logistic_sum_not_mean": r"N times too large",
     "gradient_logistic_extra_sigma_prime": r"multiplies by sigma'\(z\) = y \(1 - y\)",
@@ -77,11 +86,14 @@ MISTAKE = {
     "slope_squashes_again": r"squashes s once more",
     "slope_of_tanh": r"derivative of tanh",
     "slope_wrong_sign": r"wrong sign",
+    "slope_in_place": r"changes its argument s in place",
     "train_or_cost_times_cost_derivative": r"cost times cost-derivative",
     "train_or_other_start": r"does not start where the docstring says: np.random.seed",
     "train_or_slope_of_z": r"applied to the weighted sums z",
     "train_or_uphill": r"steps uphill",
     "train_or_mean_gradient": r"divides the gradient by N",
+    "train_or_stops_once_right": r"stops before the epochs asked for",
+    "train_or_stops_at_small_error": r"stops before the epochs asked for",
     "gradient_central_differences_of_loss": r"finite-difference estimate",
     "gradient_forward_differences_of_own_loss": r"finite-difference estimate",
     "gradient_logistic_central_differences_of_loss": r"finite-difference estimate",
@@ -147,6 +159,79 @@ def test_mistake_loses_only_its_target(case):
         if function != target:
             assert key_failure(function, ns) is None, test_id
             assert run_test_cell(test_id, ns) is None, test_id
+
+
+def visible_messages(function):
+    """The messages of the mistakes the visible test of `function` can name, from all its
+    labels ("function" and "function:part") in readonly/mistakes.json."""
+    return [message for label, pairs in key.visible_mistakes().items()
+            if label.split(":")[0] == function for message, _ in pairs]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "loses"],
+                         ids=lambda case: case["name"])
+def test_the_visible_test_names_what_the_hidden_tests_name(case):
+    """While working, the student's visible test names the mistake the hidden tests name at
+    grading, from the values in readonly/mistakes.json."""
+    ns = notebook_namespace(case["cells"])
+    target = case["target"]
+    visible = visible_failure("02-neuron", CELLS["test_" + target], ns)
+    check_same_diagnosis(visible, key_failure(target, ns), visible_messages(target))
+
+
+def test_the_visible_tests_name_the_typical_mistakes():
+    """Every corpus mistake the visible test catches by value is named there, not just found."""
+    unnamed = []
+    for case in CASES:
+        if case["expect"] != "loses" or case.get("status_matches") == "finite-difference":
+            continue
+        ns = notebook_namespace(case["cells"])
+        visible = visible_failure("02-neuron", CELLS["test_" + case["target"]], ns)
+        if visible and "disagrees" in visible and not named_mistakes(
+                visible, visible_messages(case["target"])):
+            unnamed.append((case["name"], visible))
+    assert not unnamed, unnamed
+
+
+def test_every_visible_label_is_asked_for_by_its_test():
+    """Each label of visible_mistakes() is read by the visible test of its function (for the
+    reference solutions or for a corpus answer), and every label a visible test reads is in
+    readonly/mistakes.json with at least one mistake."""
+    labels = key.visible_mistakes()
+    asked = []
+    with own_checking("02-neuron") as module:
+        read = module.known_mistakes
+        module.known_mistakes = lambda label: asked.append(label) or read(label)
+        for case in [{"cells": {}}] + CASES:
+            ns = notebook_namespace(case["cells"])
+            for test_id in TESTS:
+                failure(lambda: exec(split_hidden(CELLS[test_id])[0], ns))
+    assert set(asked) == set(labels)
+    assert all(labels[label] for label in asked)
+
+
+def test_every_function_names_enough_mistakes():
+    """At least coverage.LEAST_VISIBLE visible and coverage.LEAST_HIDDEN hidden named mistakes
+    per graded function (the course-wide test is tests/test_release.py)."""
+    from course import coverage
+    short = {function: (len(visible), len(hidden))
+             for function, (visible, hidden) in coverage.named("02-neuron").items()
+             if len(visible) < coverage.LEAST_VISIBLE or len(hidden) < coverage.LEAST_HIDDEN}
+    assert not short, short
+
+
+def test_the_probe_sees_a_change_in_place_and_nothing_else():
+    """Through the notebook's result_and_arguments, an answer that overwrites its argument
+    fails; without it (an older notebook) the same answer is not caught, and a correct answer
+    passes either way."""
+    overwrite = {"standardize": "def standardize(X):\n    mean, std = X.mean(axis=0), "
+                                "X.std(axis=0)\n    X -= mean\n    X /= std\n"
+                                "    return X, mean, std\n"}
+    ns = notebook_namespace(overwrite)
+    assert "changes its argument X in place" in key_failure("standardize", ns)
+    del ns[key.PROBE]
+    assert key_failure("standardize", ns) is None
+    assert key_failure("standardize", notebook_namespace()) is None
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "full"],

@@ -20,6 +20,15 @@ gradient is compared with its own size); for sigmoid_derivative_from_output, out
 1e-3 of 1. A finite-difference estimate fails there, or on the ordinary cases as a near miss,
 and the message asks whether it is one.
 
+Every graded function is called through the notebook's `result_and_arguments` (from
+readonly/neuron_module.py, imported by the locked setup cell), in the kernel, which returns the
+arguments as the call left them: an answer that overwrites an argument in place (standardize
+working on the caller's X, say) fails with a message that says so. loss_logistic right on
+every case is then tried on outputs within 1e-12 of 0 and 1, which its docstring allows and
+where clipping the outputs or adding an epsilon changes the value; train_or is run for several
+epoch counts, among them a start that already classifies OR right and 60 epochs that bring the
+error below 0.01, so a loop that stops early ends on weights of fewer epochs, which are named.
+
 A function that calls other graded functions (gradient may call nn, delta_w calls gradient,
 nn_logistic calls logistic, nn_predict and gradient_logistic call nn_logistic, train_or calls
 logistic and sigmoid_derivative_from_output) is checked with this module's reference versions
@@ -94,14 +103,15 @@ def logistic_slope(s):
 
 
 def train(X, Y, epochs, learning_rate, seed, *, start="documented", rule="right", sign=1.0,
-          average=False, slope_of="y", per_example=False):
+          average=False, slope_of="y", per_example=False, trace=None):
     """The reference train_or, with switches that reproduce mistakes.
 
     start: "documented" (default_rng(seed).normal, shape (D, 1)), "legacy" (np.random.seed and
     randn), "uniform" (default_rng(seed).random), "zeros". rule: "right" or "tempting" (cost
     times cost-derivative). sign=-1 steps uphill; average divides the gradient by N; slope_of:
     "y" (right), "z" (sigma' formula applied to z), "sigma(y)" (to y squashed again), "none";
-    per_example makes one step per example instead of one per epoch.
+    per_example makes one step per example instead of one per epoch. A list `trace` gets the
+    weights after 0, 1, ..., epochs - 1 epochs appended.
     """
     X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
     D = X.shape[1]
@@ -112,6 +122,8 @@ def train(X, Y, epochs, learning_rate, seed, *, start="documented", rule="right"
     batches = [np.arange(X.shape[0])[i:i + 1] for i in range(X.shape[0])] if per_example \
         else [np.arange(X.shape[0])]
     for _ in range(epochs):
+        if trace is not None:
+            trace.append(W)
         for rows in batches:
             x, t = X[rows], Y[rows]
             z = x @ W
@@ -283,7 +295,15 @@ def train_cases():
     X6 = rng.uniform(0.0, 1.0, (6, 3))
     Y6 = np.array([[1.0], [0.0], [1.0], [1.0], [0.0], [0.0]])
     return [(or_inputs(True), OR_TARGETS, 0, 2.0, 11), (or_inputs(True), OR_TARGETS, 3, 2.0, 0),
-            (or_inputs(False), OR_TARGETS, 2, 0.5, 7), (X6, Y6, 4, 1.0, 3)]
+            (or_inputs(False), OR_TARGETS, 2, 0.5, 7), (X6, Y6, 4, 1.0, 3),
+            (or_inputs(True)[2:3], OR_TARGETS[2:3], 2, 1.0, 4)] + early_stop_cases()
+
+
+def early_stop_cases():
+    """Cases that tell a loop of exactly `epochs` epochs from one that stops early: from seed
+    23 the start already classifies OR right; from seed 0 with the learning rate 10, every
+    example is right after 3 epochs and the error is below 0.01 after 30 of the 60."""
+    return [(or_inputs(True), OR_TARGETS, 5, 1.0, 23), (or_inputs(True), OR_TARGETS, 60, 10.0, 0)]
 
 
 # ----------------------------------------------------------------------------- the mistakes
@@ -294,7 +314,14 @@ def nn_mistakes(x, w):
         ("it adds 1 (a bias): this neuron has no bias, y = x * w.", x * w + 1),
         ("it squares the weight: y = x * w.", x * w ** 2),
         ("it divides by the weight: y = x * w.", x / w),
+        ("it raises the input to the power w: y = x * w, a product.", power(x, w)),
     ]
+
+
+def power(x, w):
+    """x ** w entry by entry, NaN where that is not a real number (no warning)."""
+    with np.errstate(all="ignore"):
+        return np.asarray(x, dtype=float) ** w
 
 
 def loss_mistakes(y, t):
@@ -333,8 +360,10 @@ def gradient_mistakes(w, x, t):
     ]
 
 
-def delta_w_mistakes(w_k, x, t, learning_rate):
-    g = slope(w_k, x, t)
+def delta_w_mistakes(w_k, x, t, learning_rate, g=None):
+    """The typical mistakes of delta_w at w_k; g is the slope there (the key's own, unless
+    given: the visible test plants the module's finite-difference stand-in for gradient)."""
+    g = slope(w_k, x, t) if g is None else g
     return [
         ("it adds the gradient: a step along +dxi/dw goes uphill; delta w = "
          "-learning_rate * dxi/dw.", learning_rate * g),
@@ -342,6 +371,8 @@ def delta_w_mistakes(w_k, x, t, learning_rate):
          "which the caller adds to w_k.", w_k - learning_rate * g),
         ("the learning rate is missing: delta w = -learning_rate * dxi/dw.", -g),
         ("it divides by the learning rate: delta w = -learning_rate * dxi/dw.", -g / learning_rate),
+        ("it returns a new weight, and one uphill at that: w_k + learning_rate * dxi/dw. Return "
+         "only the change, delta w = -learning_rate * dxi/dw.", w_k + learning_rate * g),
     ]
 
 
@@ -365,24 +396,29 @@ def standardize_mistakes(X):
         return _standardize_mistakes(X)
 
 
+DDOF = ("the standard deviation is the sample one (ddof=1, dividing by N - 1); the docstring "
+        "asks for the population standard deviation, dividing by N (ddof=0).")
+ROWS = ("it is taken along axis=1, over each example's features; standardise each feature "
+        "(column) over the examples: axis=0.")
+SWAPPED = "mean and std are swapped: return (X_std, mean, std)."
+VARIANCE = "it is the variance; the standard deviation is its square root."
+ONLY_CENTRED = "X_std is not divided by the standard deviation: only centred."
+NOT_CENTRED = "X_std is not centred: subtract each column's mean before dividing."
+
+
 def _standardize_mistakes(X):
     n = X.shape[0]
     m, s = X.mean(axis=0), X.std(axis=0)
     s1 = X.std(axis=0, ddof=1) if n > 1 else np.full_like(s, np.nan)
     row_m, row_s = X.mean(axis=1), X.std(axis=1)
-    ddof = ("the standard deviation is the sample one (ddof=1, dividing by N - 1); the "
-            "docstring asks for the population standard deviation, dividing by N (ddof=0).")
-    rows = ("it is taken along axis=1, over each example's features; standardise each feature "
-            "(column) over the examples: axis=0.")
-    mean = [("mean and std are swapped: return (X_std, mean, std).", s), (rows, row_m)]
-    std = [(ddof, s1), ("it is the variance; the standard deviation is its square root.", s ** 2),
-           ("mean and std are swapped: return (X_std, mean, std).", m), (rows, row_s)]
+    mean = [(SWAPPED, s), (ROWS, row_m)]
+    std = [(DDOF, s1), (VARIANCE, s ** 2), (SWAPPED, m), (ROWS, row_s)]
     scaled = [
-        ("X_std is not divided by the standard deviation: only centred.", X - m),
-        ("X_std is not centred: subtract each column's mean before dividing.", X / s),
+        (ONLY_CENTRED, X - m),
+        (NOT_CENTRED, X / s),
         ("X_std is divided by the variance; divide by the standard deviation.", (X - m) / s ** 2),
-        (ddof, (X - m) / s1),
-        (rows, (X - row_m[:, None]) / row_s[:, None]),
+        (DDOF, (X - m) / s1),
+        (ROWS, (X - row_m[:, None]) / row_s[:, None]),
         ("X_std is standardised over all the entries at once: each column needs its own mean "
          "and standard deviation (axis=0).", (X - X.mean()) / X.std()),
     ]
@@ -414,21 +450,29 @@ def logistic_mistakes(z):
     z = np.asarray(z, dtype=float)
     with np.errstate(all="ignore"):
         return [
-            ("it is sigma(-z) = 1 / (1 + exp(z)): the exponent is -z.", sigmoid(-z)),
+            ("it is sigma(-z) = 1 / (1 + exp(z)) = exp(-z) / (1 + exp(-z)): the exponent is -z "
+             "and the numerator 1.", sigmoid(-z)),
             ("the denominator is 1 - exp(-z); the logistic function has 1 + exp(-z).",
              1 / (1 - np.exp(-z))),
             ("it is tanh(z), which runs from -1 to 1; the logistic function is "
              "1 / (1 + exp(-z)).", np.tanh(z)),
             ("it is the derivative of the logistic function, sigma(z) (1 - sigma(z)).",
              sigmoid(z) * (1 - sigmoid(z))),
-            ("it is exp(-z) / (1 + exp(-z)) = 1 - sigma(z): the numerator is 1.", sigmoid(-z)),
+            ("it is exp(z), 1 / exp(-z): the denominator is 1 + exp(-z).", np.exp(z)),
+            ("it is 1 + exp(-z), the denominator alone: the logistic function is its "
+             "reciprocal.", 1 + np.exp(-z)),
         ]
 
 
 def nn_logistic_mistakes(x, w):
     z = x @ w.T
     return [("the weighted sums x @ w.T are not squashed: apply logistic.", z),
-            ("it squashes -z: y = logistic(x @ w.T).", sigmoid(-z))]
+            ("it squashes -z: y = logistic(x @ w.T).", sigmoid(-z)),
+            ("it squashes twice: y = logistic(x @ w.T), once.", sigmoid(sigmoid(z))),
+            ("it adds 1 (a bias) to the weighted sums: this neuron has none, y = "
+             "logistic(x @ w.T).", sigmoid(z + 1)),
+            ("it squashes each product x_nj w_j and adds them up; squash the weighted sum: "
+             "logistic(x @ w.T).", np.sum(sigmoid(x * w), axis=1, keepdims=True))]
 
 
 def nn_predict_mistakes(x, w):
@@ -443,6 +487,8 @@ def nn_predict_mistakes(x, w):
          "compare with 0.5.", np.ones_like(y)),
         ("the classes are swapped: 1.0 where the output is 0.5 or more, else 0.0.",
          (y < 0.5).astype(float)),
+        ("it compares the weighted sums z = x @ w.T with 0.5: compare the outputs "
+         "nn_logistic(x, w) with 0.5 (or z with 0).", (x @ w.T >= 0.5).astype(float)),
     ]
 
 
@@ -475,6 +521,11 @@ def gradient_logistic_mistakes(w, x, t):
         ("it is N times too large: the cross-entropy is a mean, so divide the sum by N.", g * n),
         ("it multiplies by sigma'(z) = y (1 - y): for the cross-entropy that factor cancels "
          "against the derivative of the logarithm; leave it out.", ((y - t) * y * (1 - y)).T @ x / n),
+        ("it is the gradient of the mean squared error, 2 (y - t) y (1 - y); this cost is the "
+         "cross-entropy, whose gradient is (y - t).T @ x / N.", 2 * ((y - t) * y * (1 - y)).T @ x / n),
+        ("it is divided by N twice.", g / n),
+        ("it uses the weighted sums z = x @ w.T in place of the outputs: y = nn_logistic(x, w).",
+         (x @ w.T - t).T @ x / n),
     ]
 
 
@@ -496,17 +547,29 @@ START_MESSAGE = ("With epochs=0, train_or must return its start, exactly the one
                  "gives: W = np.random.default_rng(seed).normal(size=(D, 1)).")
 
 
+STARTS = {
+    "legacy": "it does not start where the docstring says: np.random.seed and np.random.randn "
+              "draw other numbers than np.random.default_rng(seed).normal(size=(D, 1)).",
+    "uniform": "it does not start where the docstring says: it draws uniform numbers (random); "
+               "the start is np.random.default_rng(seed).normal(size=(D, 1)).",
+    "zeros": "it starts from zeros; the docstring's start is "
+             "np.random.default_rng(seed).normal(size=(D, 1)).",
+}
+
+
 def train_mistakes(X, Y, epochs, learning_rate, seed):
+    """The typical mistakes of train_or: the weights they end with (a mistake that overflows
+    gives NaN, which `known` drops)."""
+    with np.errstate(all="ignore"):
+        return _train_mistakes(X, Y, epochs, learning_rate, seed)
+
+
+def _train_mistakes(X, Y, epochs, learning_rate, seed):
     args = (X, Y, epochs, learning_rate, seed)
     found = [
-        ("it does not start where the docstring says: np.random.seed and np.random.randn draw "
-         "other numbers than np.random.default_rng(seed).normal(size=(D, 1)).",
-         train(*args, start="legacy")),
-        ("it does not start where the docstring says: it draws uniform numbers (random); the "
-         "start is np.random.default_rng(seed).normal(size=(D, 1)).",
-         train(*args, start="uniform")),
-        ("it starts from zeros; the docstring's start is "
-         "np.random.default_rng(seed).normal(size=(D, 1)).", train(*args, start="zeros")),
+        (STARTS["legacy"], train(*args, start="legacy")),
+        (STARTS["uniform"], train(*args, start="uniform")),
+        (STARTS["zeros"], train(*args, start="zeros")),
         ("it uses the \"cost times cost-derivative\" rule: (Y - y)**2 times 2 (Y - y)**2 is "
          "never negative, so it cannot tell which way to go. The first link of the chain is "
          "d xi/d y = y - Y.", train(*args, rule="tempting")),
@@ -526,7 +589,15 @@ def train_mistakes(X, Y, epochs, learning_rate, seed):
     ]
     if epochs > 0:
         found.append(("it runs one epoch too few.", train(X, Y, epochs - 1, learning_rate, seed)))
+    fewer = []
+    train(*args, trace=fewer)
+    found += [(EARLY_STOP, W) for W in fewer[:-1]]
     return found
+
+
+EARLY_STOP = ("it stops before the epochs asked for: these are the weights after fewer epochs. "
+              "train_or runs exactly `epochs` epochs, with no early stop (once every example "
+              "is classified right, say, or once the error is small).")
 
 
 def known(mistakes, expected):
@@ -550,8 +621,61 @@ def run(what, function, *args):
     return checking.call(what, function, *(copy(a) for a in args))
 
 
+# The arguments of each graded function, as its docstring names them.
+ARGUMENTS = {"nn": ("x", "w"), "loss": ("y", "t"), "gradient": ("w", "x", "t"),
+             "delta_w": ("w_k", "x", "t", "learning_rate"), "standardize": ("X",),
+             "unstandardize": ("w", "b", "mean", "std"), "logistic": ("z",),
+             "nn_logistic": ("x", "w"), "nn_predict": ("x", "w"), "loss_logistic": ("y", "t"),
+             "gradient_logistic": ("w", "x", "t"), "sigmoid_derivative_from_output": ("s",),
+             "train_or": ("X", "Y", "epochs", "learning_rate", "seed")}
+# The notebook's kernel-side helper (readonly/neuron_module.py, imported by the setup cell)
+# that returns a call's result together with its arguments as they are after the call.
+PROBE = "result_and_arguments"
+
+
+def in_place_message(name, argument):
+    """What the hidden tests say when `name` changed its argument `argument` in place."""
+    return (f"it changes its argument {argument} in place: after the call the caller's "
+            f"{argument} holds other values. {name} must leave its arguments as they were: "
+            f"compute into a new array ({argument} = {argument} - ..., or a new name), never "
+            f"overwrite the caller's ({argument} -= ..., {argument}[...] = ...).")
+
+
+def watched(name, function, probe):
+    """Return `function` (the notebook's `name`) as a callable that also fails when a call
+    changes one of its array arguments. The call runs through the notebook's `probe`
+    (PROBE), in the kernel, where a change in place happens; without a probe, `function`
+    itself."""
+    if not callable(probe):
+        return function
+
+    def call(*args):
+        # Copies go in (in process the probe would otherwise change `args` themselves).
+        result, after = parts(f"{PROBE}({name}, ...)", probe(function, *map(copy, args)), 2,
+                              "result, arguments")
+        for argument, before, now in zip(ARGUMENTS[name], args, after):
+            if isinstance(before, np.ndarray) and not same(before, now):
+                raise checking.CheckFailure(f"{name}({', '.join(ARGUMENTS[name])}): "
+                                            + in_place_message(name, argument))
+        return result
+    call.__name__ = name
+    return call
+
+
+def same(before, now):
+    """True if `now` is the array `before`: the same shape and entries (NaN equal to NaN)."""
+    try:
+        now = np.asarray(now, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return now.shape == before.shape and np.array_equal(now, before, equal_nan=True)
+
+
 def number(what, got):
-    """Fail unless got is a single number (not an array with entries)."""
+    """Fail unless got is a single number (not an array with entries); a one-element array
+    is named as one (what Python's built-in sum makes of a numpy column)."""
+    if isinstance(got, np.ndarray) and got.ndim > 0 and got.size == 1:
+        checking.check_scalar(what, got, 0.0)  # raises, naming the one-element array
     if isinstance(got, (list, tuple)) or (isinstance(got, np.ndarray) and got.ndim > 0):
         raise checking.CheckFailure(
             f"{what} returned {type(got).__name__} of shape {np.shape(got)}; expected a single "
@@ -721,8 +845,8 @@ def check_slope(function, s):
         z = np.log(s) - np.log1p(-np.asarray(s, dtype=float))
         numeric = (sigmoid(z + STEP) - sigmoid(z - STEP)) / (2 * STEP)
         checking.check_close(what, got, numeric, rtol=GRADIENT_TOL, mistakes=mistakes,
-                             hint="It should agree with central differences of the logistic "
-                                  "function at the z where sigma(z) = s.")
+                             advice="It should agree with central differences of the "
+                                    "logistic function at the z where sigma(z) = s.")
     checking.check_close(what, got, expected, rtol=REFERENCE_RTOL, mistakes=mistakes)
 
 
@@ -735,7 +859,7 @@ def check_train(function, X, Y, epochs, learning_rate, seed):
     mistakes = train_mistakes(X, Y, epochs, learning_rate, seed)
     checking.check_close(what, got, expected, rtol=REFERENCE_RTOL,
                          mistakes=known(mistakes, expected),
-                         hint=START_MESSAGE if epochs == 0 else "")
+                         advice=START_MESSAGE if epochs == 0 else "")
 
 
 def hard_gradient(function):
@@ -764,7 +888,39 @@ def hard_slope(function):
                     "value", entrywise=True)
 
 
+# Outputs the docstring allows (strictly between 0 and 1) within 1e-12 of 0 and 1.
+EXTREME_OUTPUTS = np.array([[1e-12], [1 - 2.0 ** -40], [1e-14], [1 - 2.0 ** -52], [1e-12],
+                            [1 - 2.0 ** -40], [0.3]])
+EXTREME_CLASSES = np.array([[1.0], [0.0], [1.0], [0.0], [0.0], [1.0], [1.0]])
+CLIPPED = ("it is right on ordinary probabilities but not on outputs within 1e-12 of 0 and 1, "
+           "which the docstring allows (strictly between 0 and 1): does it clip the "
+           "probabilities, or add a small epsilon before the logarithm? Take np.log(y) and "
+           "np.log(1 - y) of the outputs as they are.")
+
+
+def clipped_losses(y, t):
+    """[(CLIPPED, value)]: the cross-entropy of outputs clipped to [eps, 1 - eps], or with eps
+    added inside the logarithms, for the usual small eps."""
+    found = []
+    for eps in (1e-7, 1e-8, 1e-9, 1e-10, 1e-12, 1e-15):
+        clipped = np.clip(y, eps, 1 - eps)
+        found.append((CLIPPED, -np.mean(t * np.log(clipped) + (1 - t) * np.log(1 - clipped))))
+        found.append((CLIPPED, -np.mean(t * np.log(y + eps) + (1 - t) * np.log(1 - y + eps))))
+    return found
+
+
+def hard_loss_logistic(function):
+    y, t = EXTREME_OUTPUTS, EXTREME_CLASSES
+    what = "loss_logistic(y, t) for outputs within 1e-12 of 0 and 1"
+    got = run(what, function, y, t)
+    expected = cross_entropy(y, t)
+    mistakes = known(loss_logistic_mistakes(y, t), expected)
+    # Any other value here is CLIPPED: the answer was right on every ordinary case.
+    check_number(what, got, expected, REFERENCE_RTOL, mistakes + [(CLIPPED, got)])
+
+
 HARD = {"gradient": hard_gradient, "gradient_logistic": hard_gradient_logistic,
+        "loss_logistic": hard_loss_logistic,
         "sigmoid_derivative_from_output": hard_slope}
 
 MISTAKES = {
@@ -800,6 +956,143 @@ CHECKS = {
 }
 
 
+def hidden_mistakes(name):
+    """The messages of the mistakes the hidden tests of `name` can name (course/coverage.py):
+    those of its mistake list on its cases, a change of its first array argument in place,
+    and for a derivative a finite-difference estimate, for loss_logistic clipped outputs."""
+    messages = [message for case in CHECKS[name][1]() for message, _ in MISTAKES[name](*case)]
+    messages.append(in_place_message(name, ARGUMENTS[name][0]))
+    if name in ("gradient", "gradient_logistic", "sigmoid_derivative_from_output"):
+        messages.append(keys.FINITE_DIFFERENCE)
+    if name == "loss_logistic":
+        messages.append(CLIPPED)
+    return list(dict.fromkeys(messages))
+
+
+# ------------------------------------------------------------------ the visible tests' mistakes
+
+def visible_mistakes():
+    """{label: [(message, value)]}: what each typical mistake gives on the visible test's
+    example, for readonly/mistakes.json (written at release). A label is the function's name,
+    or "name:part" for one of several values its visible test checks. The examples, seeds and
+    stand-ins are those of the notebook's visible test cells, the data those of the
+    assignment's own readonly module."""
+    import runpy
+    from course import SOURCE
+    module = runpy.run_path(str(SOURCE / "02-neuron" / "readonly" / "neuron_module.py"))
+    found = {}
+    for part in (visible_part_1, visible_part_2, visible_part_3, visible_part_4):
+        found.update(part(module))
+    return found
+
+
+def shown(mistakes, expected):
+    """The mistakes a visible check can name: finite, of the expected shape, not the expected
+    value and not the value of an earlier mistake in the list (which would be named instead)."""
+    kept = []
+    for message, value in known(mistakes, expected):
+        if all(checking.relative_error(value, earlier) > 1e-6 for _, earlier in kept):
+            kept.append((message, value))
+    return kept
+
+
+def side_by_side(per_case):
+    """[(message, [value in case 1, value in case 2, ...])] from one mistake list per case
+    (the same mistakes in the same order): for a visible check of one value per case."""
+    return [(pairs[0][0], [value for _, value in pairs]) for pairs in zip(*per_case)]
+
+
+def visible_part_1(module):
+    """nn, loss, gradient and delta_w, on the examples of their visible tests."""
+    x, t = module["line_data"]()
+    inputs = np.array([0.0, 0.5, 1.0, -2.0])
+    losses = [(np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 1.0])), (np.array([0.5]), np.array([2.0]))]
+    weights = (0.1, 2.0, -1.5)
+    steps = ((0.1, 0.5), (3.0, 0.05))
+    numeric = module["numeric_gradient"]
+    with np.errstate(all="ignore"):
+        return {
+            "nn": shown(nn_mistakes(inputs, 3.0), linear(inputs, 3.0)),
+            "loss": shown(side_by_side([loss_mistakes(y, t_) for y, t_ in losses]),
+                          [mean_squared_error(y, t_) for y, t_ in losses]),
+            "gradient": shown(side_by_side([gradient_mistakes(w, x, t) for w in weights]),
+                              [slope(w, x, t) for w in weights]),
+            "delta_w": shown(side_by_side([delta_w_mistakes(w, x, t, rate, g=numeric(w, x, t))
+                                           for w, rate in steps]),
+                             [-rate * numeric(w, x, t) for w, rate in steps]),
+        }
+
+
+def visible_part_2(module):
+    """standardize (the means and standard deviations of the columns of X_std, and
+    X_std * std + mean) and unstandardize (w_orig, then b_orig), on the examples of their
+    visible tests. A mistake in standardize's std is named by the std's message, as in the
+    hidden tests, which check the std before X_std."""
+    grid = np.linspace(0.0, 100.0, 11)
+    X = np.column_stack([grid ** 2, grid, 7.0 + np.arange(11) % 3])
+    m, s = X.mean(axis=0), X.std(axis=0)
+    found = {
+        "standardize:column means": shown([(NOT_CENTRED, np.mean(X / s, axis=0))], np.zeros(3)),
+        "standardize:column stds": shown([(ONLY_CENTRED, s), (VARIANCE, 1 / s),
+                                          (DDOF, np.full(3, np.sqrt(10 / 11)))], np.ones(3)),
+        "standardize:round trip": shown([(SWAPPED, (X - m) / s * m + s),
+                                         (VARIANCE, (X - m) / s * s ** 2 + m)], X),
+    }
+    w, b = np.array([4.0, -2.5]), 1.75
+    mean, std = np.array([3400.0, 50.0]), np.array([3000.0, 29.0])
+    weights, intercept = unstandardize_mistakes(w, b, mean, std)
+    found["unstandardize:w_orig"] = shown(weights, w / std)
+    found["unstandardize:b_orig"] = shown(intercept, b - np.sum(w * mean / std))
+    return found
+
+
+def visible_part_3(module):
+    """logistic, nn_logistic, nn_predict, loss_logistic and gradient_logistic, on the examples
+    of their visible tests (with the module's sigmoid and logistic neuron planted)."""
+    z = np.array([-3.0, -1.0, 0.0, 1.0, 3.0])
+    points = np.array([[2.0, 1.0], [0.0, 0.0], [-1.0, 3.0], [1.0, 1.0], [4.0, 2.0]])
+    w = np.array([[1.5, -2.0]])
+    losses = [(np.array([[0.9], [0.2], [0.5]]), np.array([[1.0], [0.0], [1.0]])),
+              (np.array([[0.25]]), np.array([[0.0]]))]
+    x, t = module["two_class_data"]()
+    found = {
+        "logistic": shown(logistic_mistakes(z), sigmoid(z)),
+        "nn_logistic": shown(nn_logistic_mistakes(points[:4], w), logistic_output(points[:4], w)),
+        "nn_predict": shown(nn_predict_mistakes(points, w),
+                            (logistic_output(points, w) >= 0.5).astype(float)),
+        "loss_logistic": shown(side_by_side([loss_logistic_mistakes(y, t_) for y, t_ in losses]),
+                               [cross_entropy(y, t_) for y, t_ in losses]),
+    }
+    y, t_ = np.array([[1e-12], [0.5]]), np.array([[1.0], [1.0]])
+    found["loss_logistic:near 0 and 1"] = shown(clipped_losses(y, t_), cross_entropy(y, t_))
+    for weights in (np.array([[-1.0, 0.5]]), np.array([[2.5, 3.0]])):
+        found[f"gradient_logistic:{weights.tolist()}"] = shown(
+            gradient_logistic_mistakes(weights, x, t), (logistic_output(x, weights) - t).T @ x / len(x))
+    return found
+
+
+def visible_part_4(module):
+    """sigmoid_derivative_from_output (25 outputs, then the same as a 5 x 5 array) and train_or
+    (the start after 0 epochs, the change in one epoch, then the change in the 60th), on the
+    examples of their visible tests."""
+    s = module["sigmoid"](np.linspace(-6.0, 6.0, 25))
+    found = {"sigmoid_derivative_from_output:row": shown(slope_mistakes(s), logistic_slope(s)),
+             "sigmoid_derivative_from_output:square": shown(
+                 [(message, np.reshape(value, (5, 5))) for message, value in slope_mistakes(s)],
+                 logistic_slope(s).reshape(5, 5))}
+    X, Y = or_inputs(True), OR_TARGETS
+    start = train(X, Y, 0, 1.0, 5)
+    found["train_or:start"] = shown(train_mistakes(X, Y, 0, 1.0, 5), start)
+    # After 59 epochs from seed 0 with the learning rate 10, a loop that stops early has
+    # stopped already: the 60th epoch changes nothing.
+    found["train_or:last epoch"] = [(EARLY_STOP, np.zeros((3, 1)))]
+    # A wrong start fails the first check: the second names only the mistakes of the step.
+    found["train_or:one epoch"] = shown(
+        [(message, value - start) for message, value in train_mistakes(X, Y, 1, 1.0, 5)
+         if message not in STARTS.values()], train(X, Y, 1, 1.0, 5) - start)
+    return found
+
+
 def check(name, ns):
     """Check the notebook's function `name` on all its cases; raise checking.CheckFailure.
 
@@ -813,6 +1106,7 @@ def check(name, ns):
     function = ns.get(name)
     if not callable(function):
         raise checking.CheckFailure(f"{name} is not defined: run the cell that defines it.")
+    function = watched(name, function, ns.get(PROBE))
     check_case, cases = CHECKS[name]
     failures, messages = [], []
     with checking.planted(ns, **CALLEES.get(name, {})):

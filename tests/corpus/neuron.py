@@ -12,6 +12,12 @@ sigmoid_derivative_from_output. Every test of a caller, public and hidden, runs 
 stand-ins or reference versions of its callees planted in the notebook, so a mistake in a
 callee costs only the callee's points: DEPENDS is empty.
 
+Other cases hold the faults an independent measurement found graded with full marks: an
+answer that overwrites its argument in place (standardize, unstandardize,
+sigmoid_derivative_from_output), a cross-entropy right only away from 0 and 1 (clipped, or
+with an epsilon inside the logarithms), and training loops that stop before the epochs asked
+for (once every example is right, or once the error is small).
+
 The finite-difference cases estimate a derivative from a cost instead of deriving it (central
 or forward differences, of the notebook's loss or of a copy of it, with several steps): each
 passes the visible check and must lose its function's points with a message that asks whether
@@ -82,6 +88,9 @@ CASES = [
           "return 2 * np.mean(x * (nn(x, w) - t) ** 2)"),
     wrong("gradient_missing_x", "gradient", "return 2 * np.mean(nn(x, w) - t)"),
 
+    wrong("gradient_for_the_visible_size", "gradient",
+          "return 2 * np.sum(x * (nn(x, w) - t)) / 20"),
+
     estimated("gradient_central_differences_of_loss", "gradient", "h = 1e-6",
               "return (loss(nn(x, w + h), t) - loss(nn(x, w - h), t)) / (2 * h)"),
     estimated("gradient_forward_differences_of_own_loss", "gradient", "h = 1e-8",
@@ -103,6 +112,10 @@ CASES = [
           "std = X.std(axis=0, ddof=1)", *STANDARDIZE_END),
     wrong("standardize_only_centred", "standardize", "mean = X.mean(axis=0)",
           "std = X.std(axis=0)", "return X - mean, mean, std"),
+    wrong("standardize_not_centred", "standardize", "mean = X.mean(axis=0)",
+          "std = X.std(axis=0)", "return X / std, mean, std"),
+    wrong("standardize_in_place", "standardize", "mean = X.mean(axis=0)", "std = X.std(axis=0)",
+          "X -= mean", "X /= std", "return X, mean, std"),
     wrong("standardize_returns_std_first", "standardize", "mean = X.mean(axis=0)",
           "std = X.std(axis=0)", "return (X - mean) / std, std, mean"),
 
@@ -111,6 +124,8 @@ CASES = [
     wrong("unstandardize_no_mean_term", "unstandardize", "return w / std, b"),
     wrong("unstandardize_mean_term_sign", "unstandardize",
           "return w / std, b + np.sum(w * mean / std)"),
+    wrong("unstandardize_in_place", "unstandardize", "w /= std",
+          "return w, b - np.sum(w * mean)"),
     wrong("unstandardize_times_std", "unstandardize",
           "return w * std, b - np.sum(w * std * mean)"),
 
@@ -138,6 +153,12 @@ CASES = [
     wrong("loss_logistic_no_minus", "loss_logistic",
           "return np.mean(t * np.log(y) + (1 - t) * np.log(1 - y))"),
     wrong("loss_logistic_one_term", "loss_logistic", "return -np.mean(t * np.log(y))"),
+    wrong("loss_logistic_clipped", "loss_logistic", "y = np.clip(y, 1e-7, 1 - 1e-7)",
+          "return -np.mean(t * np.log(y) + (1 - t) * np.log(1 - y))"),
+    wrong("loss_logistic_epsilon", "loss_logistic", "eps = 1e-15",
+          "return -np.mean(t * np.log(y + eps) + (1 - t) * np.log(1 - y + eps))"),
+    wrong("loss_logistic_one_element_array", "loss_logistic",
+          "return -(t.T @ np.log(y) + (1 - t).T @ np.log(1 - y)) / len(t)"),
     wrong("loss_logistic_logs_swapped", "loss_logistic",
           "return -np.mean(t * np.log(1 - y) + (1 - t) * np.log(y))"),
 
@@ -173,6 +194,7 @@ CASES = [
           "return logistic(s) * (1 - logistic(s))"),
     wrong("slope_of_tanh", "sigmoid_derivative_from_output", "return 1 - s ** 2"),
     wrong("slope_wrong_sign", "sigmoid_derivative_from_output", "return s * (s - 1)"),
+    wrong("slope_in_place", "sigmoid_derivative_from_output", "s *= 1 - s", "return s"),
     estimated("slope_central_differences_of_logistic", "sigmoid_derivative_from_output",
               "z = np.log(s) - np.log(1 - s)",
               "return (logistic(z + 1e-5) - logistic(z - 1e-5)) / 2e-5"),
@@ -187,6 +209,16 @@ CASES = [
         "W = W - learning_rate * X.T @ ((y - Y) * sigmoid_derivative_from_output(X @ W))")),
     wrong("train_or_uphill", "train_or", *training(
         "W = W + learning_rate * X.T @ ((y - Y) * sigmoid_derivative_from_output(y))")),
+    wrong("train_or_stops_once_right", "train_or",
+          "W = np.random.default_rng(seed).normal(size=(X.shape[1], 1))",
+          "for _ in range(epochs):", "    y = logistic(X @ W)",
+          "    if np.all((y >= 0.5) == (Y == 1)):", "        break",
+          f"    {RIGHT_UPDATE}", "return W"),
+    wrong("train_or_stops_at_small_error", "train_or",
+          "W = np.random.default_rng(seed).normal(size=(X.shape[1], 1))",
+          "for _ in range(epochs):", "    y = logistic(X @ W)",
+          "    if 0.5 * np.sum((y - Y) ** 2) < 1e-2:", "        break",
+          f"    {RIGHT_UPDATE}", "return W"),
     wrong("train_or_mean_gradient", "train_or", *training(
         "W = W - learning_rate * X.T @ ((y - Y) * sigmoid_derivative_from_output(y)) / len(X)")),
 
