@@ -220,17 +220,15 @@ def test_every_function_names_enough_mistakes():
     assert not short, short
 
 
-def test_the_probe_sees_a_change_in_place_and_nothing_else():
-    """Through the notebook's result_and_arguments, an answer that overwrites its argument
-    fails; without it (an older notebook) the same answer is not caught, and a correct answer
-    passes either way."""
+def test_a_change_in_place_is_read_back_by_the_grader_whatever_the_kernel_rebinds():
+    """The key reads the arguments back itself (keys.call_and_read_back): no helper in the
+    notebook is asked, so replacing one changes nothing."""
     overwrite = {"standardize": "def standardize(X):\n    mean, std = X.mean(axis=0), "
                                 "X.std(axis=0)\n    X -= mean\n    X /= std\n"
                                 "    return X, mean, std\n"}
     ns = notebook_namespace(overwrite)
+    ns["result_and_arguments"] = lambda function, *args: (function(*args), [])
     assert "changes its argument X in place" in key_failure("standardize", ns)
-    del ns[key.PROBE]
-    assert key_failure("standardize", ns) is None
     assert key_failure("standardize", notebook_namespace()) is None
 
 

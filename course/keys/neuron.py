@@ -20,10 +20,10 @@ gradient is compared with its own size); for sigmoid_derivative_from_output, out
 1e-3 of 1. A finite-difference estimate fails there, or on the ordinary cases as a near miss,
 and the message asks whether it is one.
 
-Every graded function is called through the notebook's `result_and_arguments` (from
-readonly/neuron_module.py, imported by the locked setup cell), in the kernel, which returns the
-arguments as the call left them: an answer that overwrites an argument in place (standardize
-working on the caller's X, say) fails with a message that says so. loss_logistic right on
+Every graded function is called through keys.call_and_read_back, which passes the notebook's
+own objects and reads the arguments back after the call: an answer that overwrites an
+argument in place (standardize working on the caller's X, say) fails with a message that says
+so, whatever the kernel rebinds. loss_logistic right on
 every case is then tried on outputs within 1e-12 of 0 and 1, which its docstring allows and
 where clipping the outputs or adding an epsilon changes the value; train_or is run for several
 epoch counts, among them a start that already classifies OR right and 60 epochs that bring the
@@ -628,9 +628,6 @@ ARGUMENTS = {"nn": ("x", "w"), "loss": ("y", "t"), "gradient": ("w", "x", "t"),
              "nn_logistic": ("x", "w"), "nn_predict": ("x", "w"), "loss_logistic": ("y", "t"),
              "gradient_logistic": ("w", "x", "t"), "sigmoid_derivative_from_output": ("s",),
              "train_or": ("X", "Y", "epochs", "learning_rate", "seed")}
-# The notebook's kernel-side helper (readonly/neuron_module.py, imported by the setup cell)
-# that returns a call's result together with its arguments as they are after the call.
-PROBE = "result_and_arguments"
 
 
 def in_place_message(name, argument):
@@ -641,25 +638,23 @@ def in_place_message(name, argument):
             f"overwrite the caller's ({argument} -= ..., {argument}[...] = ...).")
 
 
-def watched(name, function, probe):
+def watched(name, function, ns):
     """Return `function` (the notebook's `name`) as a callable that also fails when a call
-    changes one of its array arguments. The call runs through the notebook's `probe`
-    (PROBE), in the kernel, where a change in place happens; without a probe, `function`
-    itself."""
-    if not callable(probe):
-        return function
-
+    changes one of its array arguments, read back by the grader (keys.call_and_read_back)."""
     def call(*args):
-        # Copies go in (in process the probe would otherwise change `args` themselves).
-        result, after = parts(f"{PROBE}({name}, ...)", probe(function, *map(copy, args)), 2,
-                              "result, arguments")
+        what = f"{name}({', '.join(ARGUMENTS[name])})"
+        result, after = keys.call_and_read_back(what, ns, function, *args, call=_plain_call)
         for argument, before, now in zip(ARGUMENTS[name], args, after):
             if isinstance(before, np.ndarray) and not same(before, now):
-                raise checking.CheckFailure(f"{name}({', '.join(ARGUMENTS[name])}): "
-                                            + in_place_message(name, argument))
+                raise checking.CheckFailure(f"{what}: " + in_place_message(name, argument))
         return result
     call.__name__ = name
     return call
+
+
+def _plain_call(what, function, *args):
+    """The call itself: the checks around it (run) name its failures."""
+    return function(*args)
 
 
 def same(before, now):
@@ -1106,7 +1101,7 @@ def check(name, ns):
     function = ns.get(name)
     if not callable(function):
         raise checking.CheckFailure(f"{name} is not defined: run the cell that defines it.")
-    function = watched(name, function, ns.get(PROBE))
+    function = watched(name, function, ns)
     check_case, cases = CHECKS[name]
     failures, messages = [], []
     with checking.planted(ns, **CALLEES.get(name, {})):

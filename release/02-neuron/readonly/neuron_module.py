@@ -5,9 +5,7 @@ and the student's `gradient`, `delta_w`, `standardize`, `unstandardize`, `nn_pre
 `loss_logistic`, `gradient_logistic`, `sigmoid_derivative_from_output` and `train_or`. This
 module supplies what the student is not asked to write: the four data sets, the plots, the
 descent of Part 2 and the demonstration of a tempting wrong update rule in Part 4, and the
-stand-ins and finite-difference helpers that let each public test judge one function alone,
-and `result_and_arguments`, through which the hidden tests see whether a function changed
-its arguments.
+stand-ins and finite-difference helpers that let each public test judge one function alone.
 
 Nothing here computes an answer exactly. Where a test needs a derivative that the student
 writes (dxi/dw in Part 1, sigma' in Part 4), the stand-in is a central difference, and the
@@ -67,18 +65,6 @@ def show(figure):
         return
     figure.tight_layout()
     plt.show()
-
-
-def result_and_arguments(function, *args):
-    """Return (function(*args), args): what a call returns, and its arguments as they are
-    after it.
-
-    The hidden tests call each graded function through this, in the notebook's own kernel,
-    to see whether it changed an argument in place where its docstring promises to leave it
-    unchanged (standardize(X) that overwrites the caller's X, say): the grader's copy of an
-    argument cannot show that, since the call runs here.
-    """
-    return function(*args), list(args)
 
 
 # --- Part 1: one weight ---------------------------------------------------------------------
