@@ -7,7 +7,8 @@ supplies what the student is not asked to write:
 * the data: the 8 x 8 handwritten digits that ship with scikit-learn, split into training,
   validation and test sets (`digits_data`);
 * the toy network and toy batch of the original two-layer-net assignment (`toy_params`,
-  `toy_data`) and the values a correct answer gives on them (`TOY`), for the public tests;
+  `toy_data`) and the values a correct answer gives on them (`TOY`, and `TOY_SPREAD` for
+  softmax on rows of widely spread scores), for the public tests;
 * stand-in networks for the tests of `train` and `predict` (`StandInNet`, `ScoresNet`), so
   that those tests do not depend on the student's other functions;
 * timing, plotting and the hyper-parameter search of the closing experiments.
@@ -182,6 +183,16 @@ TOY = {
     "b2": [0.2099690981, -0.1431904992, -0.0667785988],
 }
 TOY = {name: np.array(value, dtype=float) for name, value in TOY.items()}
+# Rows of scores that spread over more than 2000 (two near +1200, the others near -1200),
+# and their probabilities: a shift by each row's mean would leave exponents above 709.
+TOY_SPREAD = {
+    "scores": [[1032.0486783047, -1367.651299833, -1367.7581115465, 1032.7090842125],
+               [1047.7715909014, 1046.3428518977, -1356.6244049536, -1350.0756820336],
+               [-1205.7838185405, 1189.2981932381, -1213.0032967608, 1190.4006808215]],
+    "probs": [[0.3406484359, 0.0, 0.0, 0.6593515641], [0.8067047619, 0.1932952381, 0.0, 0.0],
+              [0.0, 0.2492740864, 0.0, 0.7507259136]],
+}
+TOY_SPREAD = {name: np.array(value, dtype=float) for name, value in TOY_SPREAD.items()}
 
 
 def pair(what, result):
