@@ -15,6 +15,7 @@ from notebook_under_test import (check_corpus, check_same_diagnosis, failure, lo
                                  named_mistakes, visible_failure)
 
 CELLS, CORPUS = load("06-digits", "digits")
+CELLS_MODULE = vars(__import__("readonly.digits_module").digits_module)
 
 from course import checking  # noqa: E402
 from course.keys import digits as key  # noqa: E402
@@ -39,6 +40,8 @@ MISTAKE = {
     "cost_summed": r"adds the N examples up",
     "cost_half_penalty": r"2016 two-layer-net handout",
     "cost_2016_handout": r"halved.*2016 two-layer-net handout.*2 \* reg \* W",
+    "softmax_shifts_in_place": r"changed its argument scores in place",
+    "dscores_writes_into_probs": r"changed its argument probs in place",
     "softmax_row_mean_shift": r"spread over more than 2000.*row's mean",
     "w2_2016_handout": r"missing its factor 2: reg \* W2 is the convention of the 2016",
     "w1_2016_handout": r"missing its factor 2: reg \* W1 is the convention of the 2016",
@@ -112,7 +115,8 @@ def notebook_namespace(replacements=None):
     builds its networks from them.
     """
     return namespace(CELLS, DEFINITIONS, replacements,
-                     before="from readonly.digits_module import ScoresNet, StandInNet")
+                     before="from readonly.digits_module import (ScoresNet, StandInNet, "
+                            "keeping_arguments)")
 
 
 def test_cell_failures(function, ns):
@@ -147,6 +151,17 @@ def test_reference_solutions_pass_key_and_test_cells():
     for function in key.FUNCTIONS:
         assert key_failures(function, ns) == [], function
         assert set(test_cell_failures(function, ns).values()) == {None}, function
+
+
+def test_each_test_cell_imports_what_its_hidden_part_uses():
+    """As when grading: the hidden part of a test cell finds in the notebook only what the
+    notebook and the cell's public part define (the stand-ins, keeping_arguments)."""
+    ns = namespace(CELLS, DEFINITIONS)
+    for function in key.FUNCTIONS:
+        for cell_id in TESTS[function]:
+            assert failure(lambda: exec(CELLS[cell_id], ns)) is None, cell_id
+            for name in ("keeping_arguments", "StandInNet", "ScoresNet"):
+                ns.pop(name, None)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "loses"],
@@ -315,11 +330,22 @@ def test_predict_through_forward_uses_the_planted_forward():
     key.check("predict", ns)
 
 
-def test_key_inputs_are_copies():
-    """An answer that writes into its inputs must not change the key's reference values."""
+def test_an_answer_that_writes_into_its_arguments_is_told_so():
+    """Every pure function is held to leaving its arguments as they were: one that writes into
+    them (its array or an array of params) fails with a message naming the argument, and the
+    key's reference values are not harmed (an answer right in value but for the writing fails
+    with that message only, on every case)."""
     scribbler = ("def dscores(probs, y):\n    probs[np.arange(len(y)), y] -= 1\n"
                  "    probs /= len(y)\n    return probs\n")
-    assert key_failures("dscores", notebook_namespace({"dscores": scribbler})) == []
+    messages = key_failures("dscores", notebook_namespace({"dscores": scribbler}))
+    assert messages and all("changed its argument probs in place" in m for m in messages)
+    W1_scribbler = ("def backward_W1(X, hidden, dscores, params, reg):\n"
+                    "    params['W1'] *= 2 * reg\n"
+                    "    delta = (dscores @ params['W2'].T) * (hidden > 0)\n"
+                    "    return X.T @ delta + params['W1']\n")
+    messages = key_failures("backward_W1", notebook_namespace({"backward_W1": W1_scribbler}))
+    assert messages and "changed its argument params['W1'] in place" in messages[0]
+    assert key.ARGUMENTS_KEPT == CELLS_MODULE["ARGUMENTS_KEPT"]
 
 
 @pytest.mark.parametrize("case", key.CASES)

@@ -35,8 +35,19 @@ globals, as the fast tests do, the same code runs on ordinary objects.)
   finite-difference estimate fails there, or on the ordinary cases as a near miss, and the
   message asks whether it is one.
 
+* Invariants. The pure functions run in the kernel through the module's keeping_arguments,
+  and one that writes into an argument fails, after its values are checked
+  (ARGUMENTS_KEPT). softmax is also given rows whose scores spread over more than 2000, which
+  only a shift by each row's maximum keeps finite (SPREAD). train is also run on default
+  StandInNets, which record their mini-batches in the kernel: 30 batches of 2 from 3
+  examples, where every example must come up (a seeded statistical check: a bound that
+  excludes num_train - 1 never draws the last), and 600 iterations on a loss that settles at
+  0 with accuracies that never change, all of which must run.
+
 Every check passes `mistakes=[(teaching message, value that mistake gives), ...]` so that a
-failure names the typical mistake it matches.
+failure names the typical mistake it matches. The 2016 handout's penalty convention (0.5 *
+reg * sum(W**2), gradient reg * W) is named as such (HANDOUT_2016). `hidden_mistakes` and
+`visible_mistakes` tell course/coverage.py and readonly/mistakes.json what the tests name.
 
 Convention, as in the notebook: one row per example. X is (N, D), y (N,), W1 (D, H), b1 (H,),
 W2 (H, C), b2 (C,), the hidden layer (N, H) and the scores (N, C).
@@ -99,6 +110,10 @@ SPREAD = ("softmax returned NaN or infinite values for rows whose scores spread 
           "overflows. Subtract each row's maximum (axis=1, keepdims=True): then no exponent is "
           "above 0.")
 SPREAD_CASES = ((663, 4, 3), (664, 5, 10))
+# As readonly/digits_module.py's: what a function that wrote into its arguments is told.
+ARGUMENTS_KEPT = ("the notebook's functions leave their arguments as they were, since the "
+                  "caller may use them again: work on a copy (grad = probs.copy()), or write "
+                  "x = x - m instead of x -= m.")
 # The 2016 handout of the two-layer-net assignment penalised 0.5 * reg * sum(W**2), with
 # gradient reg * W; this course penalises reg * sum(W**2), with gradient 2 * reg * W.
 HANDOUT_2016 = ("the convention of the 2016 two-layer-net handout, penalty 0.5 * reg * "
@@ -437,6 +452,23 @@ def _call(what, function, *args):
         return checking.call(what, function, *args)
 
 
+def call_keeping(ns, what, name, *args):
+    """Return (the notebook's name(*args), the names of the arguments it changed in place).
+
+    The call runs in the kernel through the read-only module's keeping_arguments (imported by
+    the test cell), which compares every array argument with a copy taken before the call:
+    the arguments travel to the kernel as copies, so the grader alone could not tell."""
+    return _call(what, kernel_class(ns, "keeping_arguments"), ns[name], *args)
+
+
+def check_kept(what, changed):
+    """Fail if the function changed one of its arguments in place (checked after its values,
+    so that a wrong value is named first)."""
+    if changed:
+        raise checking.CheckFailure(f"{what} changed its argument {changed[0]} in place: "
+                                    + ARGUMENTS_KEPT)
+
+
 def unpack_pair(what, result):
     """Return (scores, hidden) from forward's result, failing clearly on anything else."""
     if isinstance(result, np.ndarray) or not isinstance(result, (tuple, list)) or len(result) != 2:
@@ -449,7 +481,8 @@ def unpack_pair(what, result):
 def check_forward(ns, case):
     c = copies(case)
     what = f"forward(X, params) for {size_text(case)}"
-    scores, hidden = unpack_pair(what, _call(what, ns["forward"], c["X"], c["params"]))
+    result, changed = call_keeping(ns, what, "forward", c["X"], c["params"])
+    scores, hidden = unpack_pair(what, result)
     known = _forward_mistakes()
     N, H = case["hidden"].shape
     C = case["scores"].shape[1]
@@ -460,6 +493,7 @@ def check_forward(ns, case):
         checking.check_close(f"{what}: {label}", got, expected, rtol=REFERENCE_RTOL,
                              mistakes=mistake_values(_evaluate(known[label], case), expected),
                              hint=HINTS["forward"])
+    check_kept(what, changed)
 
 
 def big_case(seed, N, C):
@@ -491,13 +525,14 @@ def check_softmax(ns, case):
     """softmax on a case; a case with `overflow` (a message) fails with it on NaN or inf."""
     c = copies(case)
     what = case.get("what") or f"softmax(scores) for {size_text(case)}"
-    got = checking.check_shape(what, _call(what, ns["softmax"], c["scores"]),
-                               case["probs"].shape, HINTS["softmax"])
+    got, changed = call_keeping(ns, what, "softmax", c["scores"])
+    got = checking.check_shape(what, got, case["probs"].shape, HINTS["softmax"])
     if case.get("overflow") and not np.all(np.isfinite(got)):
         raise checking.CheckFailure(case["overflow"])
     known = mistake_values(_evaluate(_softmax_mistakes(), case), case["probs"])
     checking.check_close(what, got, case["probs"], rtol=REFERENCE_RTOL, mistakes=known,
                          advice="Each row of softmax(scores) must add up to 1.")
+    check_kept(what, changed)
 
 
 def check_cost(ns, case):
@@ -505,9 +540,10 @@ def check_cost(ns, case):
     what = f"cost(probs, y, params, reg) for {size_text(case)} and reg = {case['reg']:.3g}"
     expected = (-np.log(case["probs"][np.arange(len(case["y"])), case["y"]]).mean()
                 + penalty(case["params"], case["reg"]))
-    got = _call(what, ns["cost"], c["probs"], c["y"], c["params"], c["reg"])
+    got, changed = call_keeping(ns, what, "cost", c["probs"], c["y"], c["params"], c["reg"])
     known = mistake_values(_evaluate(_cost_mistakes(), case), np.asarray(expected))
     checking.check_scalar(what, got, expected, rtol=REFERENCE_RTOL, mistakes=known)
+    check_kept(what, changed)
 
 
 def check_dscores(ns, case):
@@ -515,13 +551,14 @@ def check_dscores(ns, case):
     what = f"dscores(probs, y) for {size_text(case)}"
     scores = case["scores"].copy()
     numeric = checking.central_difference(lambda: data_loss_of_scores(scores, case["y"]), scores)
-    got = _call(what, ns["dscores"], c["probs"], c["y"])
+    got, changed = call_keeping(ns, what, "dscores", c["probs"], c["y"])
     known = mistake_values(_evaluate(_dscores_mistakes(), case), case["dS"])
     keys.near_miss(what, got, case["dS"], REFERENCE_RTOL)
     checking.check_gradient(what, got, numeric, tol=GRADIENT_TOL, mistakes=known,
                             hint=HINTS["dscores"])
     checking.check_close(what, got, case["dS"], rtol=REFERENCE_RTOL, mistakes=known,
                          hint=HINTS["dscores"])
+    check_kept(what, changed)
 
 
 def batch_inputs(seed, N, p, q):
@@ -536,10 +573,11 @@ def check_batch_W(ns, seed, N, p, q):
     inputs, deltas = batch_inputs(seed, N, p, q)
     what = f"batch_W(inputs, deltas) for inputs ({N}, {p}) and deltas ({N}, {q})"
     expected = np.einsum("ni,nj->ij", inputs, deltas)
-    got = _call(what, ns["batch_W"], inputs.copy(), deltas.copy())
+    got, changed = call_keeping(ns, what, "batch_W", inputs.copy(), deltas.copy())
     known = mistake_values(_evaluate(_batch_mistakes(), inputs, deltas), expected)
     checking.check_close(what, got, expected, rtol=REFERENCE_RTOL, mistakes=known,
                          hint=HINTS["batch_W"])
+    check_kept(what, changed)
 
 
 def loop_W(inputs, deltas):
@@ -610,12 +648,14 @@ def check_backward(ns, name, case):
         if value is not None:
             known.append((message, value))
     known = mistake_values(known, expected)
-    got = _call(what, ns[name], c["X"], c["hidden"], c["dS"], c["params"], c["reg"])
+    got, changed = call_keeping(ns, what, name, c["X"], c["hidden"], c["dS"], c["params"],
+                                c["reg"])
     keys.near_miss(what, got, expected, REFERENCE_RTOL)
     checking.check_gradient(what, got, numeric, tol=GRADIENT_TOL * 10, mistakes=known,
                             hint=HINTS[name])
     checking.check_close(what, got, expected, rtol=REFERENCE_RTOL, mistakes=known,
                          hint=HINTS[name])
+    check_kept(what, changed)
 
 
 def check_dscores_hard(ns):
@@ -1001,6 +1041,12 @@ def check_train_momentum(ns):
 
 def hidden_mistakes(function):
     """The messages of the mistakes the hidden tests of `function` can name."""
+    if function in ("train", "predict"):
+        return _hidden_mistakes(function)
+    return _hidden_mistakes(function) + [ARGUMENTS_KEPT]
+
+
+def _hidden_mistakes(function):
     if function == "forward":
         found = _forward_mistakes()
         return [m for m, _ in found["scores"] + found["hidden"]]
@@ -1227,5 +1273,5 @@ def known_messages():
     for name in BACKWARD:
         messages += [m for m, _ in _backward_mistakes(name)]
     messages += [m for m, _ in _predict_mistakes(np.zeros((1, 1)), np.zeros((1, 1)))]
-    messages += [SPREAD, NEVER_LAST, NEVER_DRAWN, EARLY]
+    messages += [SPREAD, NEVER_LAST, NEVER_DRAWN, EARLY, ARGUMENTS_KEPT]
     return messages

@@ -12,6 +12,12 @@ The finite-difference cases estimate dscores or a backward_* numerically instead
 scores; of the notebook's functions or of a copy; central or forward differences): each passes
 the visible check and must lose its function's points with a message that asks whether it is
 a finite-difference estimate.
+
+Other cases hold the answers to the invariants every graded function is held to: a softmax
+shifted by something else than each row's maximum (rows whose scores spread over 2000), an
+answer that writes into its arguments, a sampler that can never draw the first or the last
+training example, a loop that stops before num_iters, and code in the convention of the 2016
+two-layer-net handout (penalty 0.5 * reg * sum(W**2), gradient reg * W), which must be named.
 """
 
 FUNCTIONS = ["forward", "softmax", "cost", "dscores", "batch_W", "backward_W2", "backward_b2",
@@ -143,6 +149,10 @@ CASES = [
         "softmax", SHIFTED, "return exps / exps.sum(axis=1)")),
     wrong("softmax_whole_matrix", "softmax", define(
         "softmax", SHIFTED, "return exps / exps.sum()")),
+    # The original's shift, written into the caller's scores.
+    wrong("softmax_shifts_in_place", "softmax", define(
+        "softmax", "scores -= np.max(scores, axis=1, keepdims=True)", "exps = np.exp(scores)",
+        "return exps / np.sum(exps, axis=1, keepdims=True)")),
     # A shift by the row's mean survives a shift of a whole row, not a spread of over 1400.
     wrong("softmax_row_mean_shift", "softmax", define(
         "softmax", "exps = np.exp(scores - scores.mean(axis=1, keepdims=True))",
@@ -176,6 +186,8 @@ CASES = [
         "dscores", "grad = -probs", "grad[np.arange(len(y)), y] += 1", "return grad / len(y)")),
     wrong("dscores_minus_one_everywhere", "dscores", define(
         "dscores", "return (probs - 1) / len(y)")),
+    wrong("dscores_writes_into_probs", "dscores", define(
+        "dscores", "probs[np.arange(len(y)), y] -= 1", "probs /= len(y)", "return probs")),
     wrong("dscores_column_block", "dscores", define(
         "dscores", "grad = probs.copy()", "grad[:, y] -= 1", "return grad / len(y)")),
     dict(wrong("dscores_differences_of_cost", "dscores", define(

@@ -11,6 +11,7 @@ supplies what the student is not asked to write:
   softmax on rows of widely spread scores), for the public tests;
 * stand-in networks for the tests of `train` and `predict` (`StandInNet`, `ScoresNet`), so
   that those tests do not depend on the student's other functions;
+* a call that notices an argument changed in place (`keeping_arguments`, `call_keeping`);
 * timing, plotting and the hyper-parameter search of the closing experiments.
 
 Convention, as in the notebook: one row per example. N inputs are an array of shape (N, 64),
@@ -24,6 +25,7 @@ changes.
 """
 import gzip
 import importlib.util
+import inspect
 import itertools
 import os
 import time
@@ -32,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .checking import CheckFailure
+from .checking import CheckFailure, call
 
 AUTOGRADE_ITERATIONS = 10
 # Sizes of the validation and test splits; the other 1197 of the 1797 digits are for training.
@@ -200,6 +202,51 @@ def pair(what, result):
     if isinstance(result, np.ndarray) or not isinstance(result, (tuple, list)) or len(result) != 2:
         raise CheckFailure(f"{what} returned {type(result).__name__}; it must return two "
                            "arrays: `return scores, hidden`.")
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Arguments left as they were: the notebook's functions do not write into what they are given
+# (the caller may use it again), and the tests check it.
+
+def keeping_arguments(function, *args):
+    """Return (function(*args), the names of the arguments it changed in place).
+
+    Every array argument, and every array in a dict argument (params), is compared with a copy
+    taken before the call; a name is the parameter's (`probs`, or `params["W1"]`)."""
+    try:
+        names = list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        names = []
+    names += [f"argument {i + 1}" for i in range(len(names), len(args))]
+    kept = [_arrays(name, arg) for name, arg in zip(names, args)]
+    result = function(*args)
+    changed = [name for pairs in kept for name, array, before in pairs
+               if array.shape != before.shape or not np.array_equal(array, before, equal_nan=True)]
+    return result, changed
+
+
+def _arrays(name, arg):
+    """[(name, array, copy)] of the arrays in an argument: itself, or a dict's values."""
+    if isinstance(arg, np.ndarray):
+        return [(name, arg, arg.copy())]
+    if isinstance(arg, dict):
+        return [(f"{name}[{key!r}]", value, value.copy()) for key, value in arg.items()
+                if isinstance(value, np.ndarray)]
+    return []
+
+
+ARGUMENTS_KEPT = ("the notebook's functions leave their arguments as they were, since the "
+                  "caller may use them again: work on a copy (grad = probs.copy()), or write "
+                  "x = x - m instead of x -= m.")
+
+
+def call_keeping(what, function, *args):
+    """Return function(*args), failing like checking.call, and if it changed an argument."""
+    result, changed = call(what, keeping_arguments, function, *args)
+    if changed:
+        raise CheckFailure(f"{what} changed its argument {changed[0]} in place: "
+                           + ARGUMENTS_KEPT)
     return result
 
 
