@@ -235,6 +235,16 @@ def test_the_visible_mistakes_are_those_of_the_visible_examples():
                                ns["TRAIN_EXPECTED"][run][p], rtol=1e-10), (run, p)
 
 
+@pytest.mark.parametrize("name, why", [("softmax_no_shift", "Subtract each row's maximum"),
+                                       ("softmax_row_mean_shift", "709 above the mean")])
+def test_the_visible_overflow_test_says_why(name, why):
+    """An overflowing softmax is told why while the student works, not just that it overflows."""
+    case = next(c for c in CASES if c["name"] == name)
+    visible = visible_failure("06-digits", CELLS["test_softmax_overflow"],
+                              notebook_namespace(case["cells"]))
+    assert visible and "NaN or infinite" in visible and why in visible, visible
+
+
 # The signatures of the original's TwoLayerNet (the later two-layer-net assignment), which the
 # notebook says its class keeps; train gains momentum, as the notebook says.
 ORIGINAL_SIGNATURES = {

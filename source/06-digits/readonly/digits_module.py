@@ -205,6 +205,16 @@ def pair(what, result):
     return result
 
 
+def check_no_overflow(what, got, why):
+    """Fail with `why` if `got` (softmax's answer) holds NaN or infinite values."""
+    try:
+        finite = np.all(np.isfinite(np.asarray(got, dtype=float)))
+    except (TypeError, ValueError):
+        return  # not numbers: the check that follows says so
+    if not finite:
+        raise CheckFailure(f"{what} contains NaN or infinite values: {why}")
+
+
 # ---------------------------------------------------------------------------------------------
 # Arguments left as they were: the notebook's functions do not write into what they are given
 # (the caller may use it again), and the tests check it.
