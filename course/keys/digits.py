@@ -827,7 +827,7 @@ def check_batches(recorder, data, batch_size, num_iters):
                                         f"expected ({batch_size}, {X.shape[1]}).")
         if X_batch.shape[0] == X.shape[0] and X.shape[0] != batch_size:
             raise checking.CheckFailure(
-                f"every iteration uses the whole training set ({X.shape[0]} examples); a "
+                f"{WHOLE_SET} ({X.shape[0]} examples); a "
                 f"mini-batch holds batch_size = {batch_size} random examples.")
         if X_batch.shape[0] != batch_size:
             raise checking.CheckFailure(f"the mini-batch has {X_batch.shape[0]} examples; "
@@ -837,22 +837,16 @@ def check_batches(recorder, data, batch_size, num_iters):
                                         f"({batch_size},), one label per example of X_batch.")
         rows = [row.tobytes() for row in X_batch]
         if any(r in validation for r in rows):
-            raise checking.CheckFailure(
-                "the mini-batches come from the validation set: draw them from the training "
-                "set X, y; X_val and y_val only measure how well the network generalises.")
+            raise checking.CheckFailure(FROM_VALIDATION)
         if not all(r in training for r in rows):
             raise checking.CheckFailure("X_batch holds rows that are not examples of the "
                                         "training set X: index X with the sampled indices.")
         batch = [training[r] for r in rows]
         if not np.array_equal(y_batch, y[batch]):
-            raise checking.CheckFailure(
-                "the labels y_batch do not belong to the examples X_batch: index X and y with "
-                "the same random indices (draw the indices once per iteration).")
+            raise checking.CheckFailure(LABELS_APART)
         indices.append(tuple(batch))
     if num_iters > 1 and len(set(indices)) == 1:
-        raise checking.CheckFailure(
-            "every iteration uses the same mini-batch: draw new random indices in every "
-            "iteration (np.random.choice(num_train, batch_size)).")
+        raise checking.CheckFailure(SAME_BATCH)
 
 
 # Runs of train on the stand-in: (seed, N, batch_size, num_iters) for the mini-batches;
@@ -864,6 +858,13 @@ BATCH_RUNS = ((631, 40, 6, 5), (632, 25, 1, 4))
 # kernel: COVERAGE_RUN draws 60 indices from 3 (every one must come up), LONG_RUN is long.
 COVERAGE_RUN = (633, 3, 2, 30)
 LONG_RUN = (634, 12, 4, 600)
+FROM_VALIDATION = ("the mini-batches come from the validation set: draw them from the training "
+                   "set X, y; X_val and y_val only measure how well the network generalises.")
+LABELS_APART = ("the labels y_batch do not belong to the examples X_batch: index X and y with the "
+                "same random indices (draw the indices once per iteration).")
+SAME_BATCH = ("every iteration uses the same mini-batch: draw new random indices in every "
+              "iteration (np.random.choice(num_train, batch_size)).")
+WHOLE_SET = "every iteration uses the whole training set"
 NEVER_LAST = ("the last training example is never drawn: np.random.randint(0, num_train - 1, "
               "...) and rng.integers(0, num_train - 1, ...) exclude their upper bound. Draw the "
               "indices from all of range(num_train): np.random.choice(num_train, batch_size).")
@@ -1051,9 +1052,8 @@ def _hidden_mistakes(function):
         found = _forward_mistakes()
         return [m for m, _ in found["scores"] + found["hidden"]]
     if function == "train":
-        return ["come from the validation set", "do not belong to the examples X_batch",
-                "every iteration uses the same mini-batch", "every iteration uses the whole "
-                "training set", NEVER_LAST, NEVER_DRAWN, EARLY] + [
+        return [FROM_VALIDATION, LABELS_APART, SAME_BATCH, WHOLE_SET, NEVER_LAST, NEVER_DRAWN,
+                EARLY] + [
             m for momentum in (0.0, 0.5) for m, _ in _step_rules("b1", momentum)]
     return {
         "softmax": lambda: [m for m, _ in _softmax_mistakes()] + [OVERFLOW, SPREAD],
