@@ -153,6 +153,28 @@ def test_pair_accepts_pairs_only():
             dm.pair("f", bad)
 
 
+def test_keeping_arguments_names_what_was_written_into():
+    """An array argument, or an array in a dict argument, changed in place is named; copies,
+    new arrays and other arguments are not."""
+    def scribble(probs, y, params, reg):
+        probs[0, 0] += 1
+        params["W2"] *= 2
+        return probs.sum() + reg
+
+    def clean(probs, y, params, reg):
+        return (probs - 1).sum() + len(y) + params["W1"].sum() * reg
+
+    args = (np.ones((2, 3)), np.array([0, 1]), {"W1": np.ones(2), "W2": np.ones(2)}, 0.5)
+    assert dm.keeping_arguments(clean, *args) == (clean(*args), [])
+    result, changed = dm.keeping_arguments(scribble, *args)
+    assert result == 7.5 and changed == ["probs", "params['W2']"]
+    with pytest.raises(CheckFailure, match=r"f\(\.\.\.\) changed its argument probs in place"):
+        dm.call_keeping("f(...)", scribble, *args)
+    with pytest.raises(CheckFailure, match="not implemented yet"):
+        dm.call_keeping("f(...)", lambda probs: (_ for _ in ()).throw(NotImplementedError()), 1)
+    assert dm.call_keeping("f(...)", clean, *args) == clean(*args)
+
+
 def test_check_faster_tells_a_product_from_a_loop():
     ns = notebook_namespace()
     inputs, deltas = dm.speed_batch()

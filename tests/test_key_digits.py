@@ -11,9 +11,11 @@ import warnings
 
 import numpy as np
 import pytest
-from notebook_under_test import check_corpus, failure, load, namespace
+from notebook_under_test import (check_corpus, check_same_diagnosis, failure, load, namespace,
+                                 named_mistakes, visible_failure)
 
 CELLS, CORPUS = load("06-digits", "digits")
+CELLS_MODULE = vars(__import__("readonly.digits_module").digits_module)
 
 from course import checking  # noqa: E402
 from course.keys import digits as key  # noqa: E402
@@ -36,7 +38,19 @@ MISTAKE = {
     "softmax_no_keepdims": r"without keepdims=True",
     "softmax_whole_matrix": r"whole matrix is normalised",
     "cost_summed": r"adds the N examples up",
-    "cost_half_penalty": r"without a factor 1/2",
+    "cost_half_penalty": r"2016 two-layer-net handout",
+    "cost_2016_handout": r"halved.*2016 two-layer-net handout.*2 \* reg \* W",
+    "softmax_shifts_in_place": r"changed its argument scores in place",
+    "dscores_writes_into_probs": r"changed its argument probs in place",
+    "softmax_row_mean_shift": r"spread over more than 2000.*row's mean",
+    "w2_2016_handout": r"missing its factor 2: reg \* W2 is the convention of the 2016",
+    "w1_2016_handout": r"missing its factor 2: reg \* W1 is the convention of the 2016",
+    "train_randint_never_draws_last": r"never drew example 2: the last training example",
+    "train_generator_never_draws_last": r"never drew example 2: the last training example",
+    "train_never_draws_first": r"never drew example 0: every training example",
+    "train_stops_when_the_loss_settles": r"train ran \d+ of num_iters = 600 .* stops early",
+    "train_stops_when_validation_stalls": r"train ran \d+ of num_iters = 600 .* stops early",
+    "train_capped_iterations": r"train ran 200 of num_iters = 600 .* stops early",
     "cost_penalises_biases": r"weights W1 and W2 only",
     "cost_every_class": r"over every class",
     "cost_column_block": r"N x N block",
@@ -49,16 +63,16 @@ MISTAKE = {
     "batch_W_averaged": r"it is divided by N",
     "batch_W_still_a_loop": r"at least 4 times faster",
     "batch_W_entrywise": r"broadcast|entry by entry",
-    "w2_no_factor_two": r"missing its factor 2",
+    "w2_no_factor_two": r"missing its factor 2.*2016",
     "w2_divided_twice": r"divided by N twice",
     "w2_uses_inputs": r"hidden\.T, not X\.T",
     "w2_no_penalty": r"2 \* reg \* W2 is missing",
     "b2_divided_twice": r"divided by N twice",
     "b2_penalised": r"penalty is applied to the bias",
-    "b2_summed_over_classes": r"shape \(7,\); expected \(4,\).*axis=0",
+    "b2_summed_over_classes": r"over the wrong axis \(axis=1",
     "b2_keepdims": r"shape \(1, 4\); expected \(4,\)",
     "w1_relu_passes_negatives": r"passed through for negative inputs",
-    "w1_no_factor_two": r"missing its factor 2",
+    "w1_no_factor_two": r"missing its factor 2.*2016",
     "w1_mask_by_activations": r"activations themselves",
     "w1_no_transpose": r"W2 is not transposed",
     "w1_divided_twice": r"divided by N twice",
@@ -101,7 +115,8 @@ def notebook_namespace(replacements=None):
     builds its networks from them.
     """
     return namespace(CELLS, DEFINITIONS, replacements,
-                     before="from readonly.digits_module import ScoresNet, StandInNet")
+                     before="from readonly.digits_module import (ScoresNet, StandInNet, "
+                            "keeping_arguments)")
 
 
 def test_cell_failures(function, ns):
@@ -138,6 +153,17 @@ def test_reference_solutions_pass_key_and_test_cells():
         assert set(test_cell_failures(function, ns).values()) == {None}, function
 
 
+def test_each_test_cell_imports_what_its_hidden_part_uses():
+    """As when grading: the hidden part of a test cell finds in the notebook only what the
+    notebook and the cell's public part define (the stand-ins, keeping_arguments)."""
+    ns = namespace(CELLS, DEFINITIONS)
+    for function in key.FUNCTIONS:
+        for cell_id in TESTS[function]:
+            assert failure(lambda: exec(CELLS[cell_id], ns)) is None, cell_id
+            for name in ("keeping_arguments", "StandInNet", "ScoresNet"):
+                ns.pop(name, None)
+
+
 @pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "loses"],
                          ids=lambda case: case["name"])
 def test_mistake_loses_only_its_target(case):
@@ -153,6 +179,103 @@ def test_mistake_loses_only_its_target(case):
         if function != target:
             assert key_failures(function, ns) == [], function
             assert set(test_cell_failures(function, ns).values()) == {None}, function
+
+
+def visible_messages(function):
+    """The messages of the mistakes that the visible tests of `function` can name."""
+    return [m for label, found in key.visible_mistakes().items()
+            if label.split(":")[0] == function for m, _ in found]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "loses"],
+                         ids=lambda case: case["name"])
+def test_the_visible_test_names_what_the_hidden_tests_name(case):
+    """While working, the student's visible tests name the mistake the hidden tests name at
+    grading, from the values in readonly/mistakes.json."""
+    ns = notebook_namespace(case["cells"])
+    target = case["target"]
+    hidden = " | ".join(key_failures(target, ns)) or None
+    for cell_id in TESTS[target]:
+        visible = visible_failure("06-digits", CELLS[cell_id], ns)
+        check_same_diagnosis(visible, hidden, visible_messages(target))
+
+
+def test_the_visible_tests_name_the_typical_mistakes():
+    """Every corpus mistake a visible test catches by value is named there, not just found."""
+    unnamed = []
+    for case in CASES:
+        if case["expect"] != "loses" or case.get("status_matches") == "finite-difference":
+            continue
+        ns = notebook_namespace(case["cells"])
+        for cell_id in TESTS[case["target"]]:
+            visible = visible_failure("06-digits", CELLS[cell_id], ns)
+            if visible and "disagrees" in visible and not named_mistakes(
+                    visible, visible_messages(case["target"])):
+                unnamed.append((case["name"], visible))
+    assert not unnamed, unnamed
+
+
+def test_the_visible_mistakes_are_those_of_the_visible_examples():
+    """readonly/mistakes.json is current, and the key's visible examples are the module's."""
+    import json
+    from course import release, SOURCE
+    stored = json.loads((SOURCE / "06-digits" / "readonly" / "mistakes.json").read_text())
+    assert stored == json.loads(release.mistakes_text("06-digits"))
+    ns = notebook_namespace()
+    exec("from readonly.digits_module import TOY, TOY_SPREAD, TRAIN_EXPECTED", ns)
+    toy = key.toy_case()
+    for name in ("scores", "hidden", "probs"):
+        assert np.allclose(ns["TOY"][name], toy[name], rtol=1e-9, atol=1e-10), name
+    spread = key.visible_spread()
+    assert np.array_equal(ns["TOY_SPREAD"]["scores"], spread["scores"])
+    assert np.allclose(ns["TOY_SPREAD"]["probs"], spread["probs"], rtol=1e-9, atol=1e-12)
+    for run, (rates, momentum) in key.VISIBLE_RUNS.items():
+        for p in key.PARAMETERS:
+            assert np.allclose(key.simulated_run(p, None, rates, momentum),
+                               ns["TRAIN_EXPECTED"][run][p], rtol=1e-10), (run, p)
+
+
+@pytest.mark.parametrize("name, why", [("softmax_no_shift", "Subtract each row's maximum"),
+                                       ("softmax_row_mean_shift", "709 above the mean")])
+def test_the_visible_overflow_test_says_why(name, why):
+    """An overflowing softmax is told why while the student works, not just that it overflows."""
+    case = next(c for c in CASES if c["name"] == name)
+    visible = visible_failure("06-digits", CELLS["test_softmax_overflow"],
+                              notebook_namespace(case["cells"]))
+    assert visible and "NaN or infinite" in visible and why in visible, visible
+
+
+# The signatures of the original's TwoLayerNet (the later two-layer-net assignment), which the
+# notebook says its class keeps; train gains momentum, as the notebook says.
+ORIGINAL_SIGNATURES = {
+    "__init__": "(self, input_size, hidden_size, output_size, std=0.0001)",
+    "loss": "(self, X, y=None, reg=0.0)",
+    "train": "(self, X, y, X_val, y_val, learning_rate=0.001, learning_rate_decay=0.95, "
+             "reg=5e-06, num_iters=100, batch_size=200, verbose=False, momentum=0.0)",
+    "predict": "(self, X)",
+}
+
+
+def test_what_the_notebook_says_about_the_original_is_true():
+    """The intro's sentence about the original's TwoLayerNet (parameters, shapes, signatures,
+    train with a momentum) and the cost section's about the 2016 handout's convention: code in
+    that convention loses cost, backward_W2 and backward_W1, each named as the 2016 one."""
+    import inspect
+    assert "has the parameters, the\nshapes and the method signatures" in CELLS["intro"]
+    assert "runs here unchanged" not in "".join(CELLS.values())
+    ns = notebook_namespace()
+    net = ns["TwoLayerNet"](4, 10, 3)
+    assert {name: str(inspect.signature(getattr(ns["TwoLayerNet"], name)))
+            for name in ORIGINAL_SIGNATURES} == ORIGINAL_SIGNATURES
+    assert {p: v.shape for p, v in net.params.items()} == {
+        "W1": (4, 10), "b1": (10,), "W2": (10, 3), "b2": (3,)}
+    assert "Its 2016 handout" in CELLS["cost_md"]
+    for name in ("cost_2016_handout", "w2_2016_handout", "w1_2016_handout"):
+        case = next(c for c in CASES if c["name"] == name)
+        ns = notebook_namespace(case["cells"])
+        assert any("2016 two-layer-net handout" in m for m in key_failures(case["target"], ns))
+        visible = [visible_failure("06-digits", CELLS[c], ns) for c in TESTS[case["target"]]]
+        assert any(v and "2016 two-layer-net handout" in v for v in visible), visible
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "full"],
@@ -217,11 +340,22 @@ def test_predict_through_forward_uses_the_planted_forward():
     key.check("predict", ns)
 
 
-def test_key_inputs_are_copies():
-    """An answer that writes into its inputs must not change the key's reference values."""
+def test_an_answer_that_writes_into_its_arguments_is_told_so():
+    """Every pure function is held to leaving its arguments as they were: one that writes into
+    them (its array or an array of params) fails with a message naming the argument, and the
+    key's reference values are not harmed (an answer right in value but for the writing fails
+    with that message only, on every case)."""
     scribbler = ("def dscores(probs, y):\n    probs[np.arange(len(y)), y] -= 1\n"
                  "    probs /= len(y)\n    return probs\n")
-    assert key_failures("dscores", notebook_namespace({"dscores": scribbler})) == []
+    messages = key_failures("dscores", notebook_namespace({"dscores": scribbler}))
+    assert messages and all("changed its argument probs in place" in m for m in messages)
+    W1_scribbler = ("def backward_W1(X, hidden, dscores, params, reg):\n"
+                    "    params['W1'] *= 2 * reg\n"
+                    "    delta = (dscores @ params['W2'].T) * (hidden > 0)\n"
+                    "    return X.T @ delta + params['W1']\n")
+    messages = key_failures("backward_W1", notebook_namespace({"backward_W1": W1_scribbler}))
+    assert messages and "changed its argument params['W1'] in place" in messages[0]
+    assert key.ARGUMENTS_KEPT == CELLS_MODULE["ARGUMENTS_KEPT"]
 
 
 @pytest.mark.parametrize("case", key.CASES)

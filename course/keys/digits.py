@@ -35,8 +35,19 @@ globals, as the fast tests do, the same code runs on ordinary objects.)
   finite-difference estimate fails there, or on the ordinary cases as a near miss, and the
   message asks whether it is one.
 
+* Invariants. The pure functions run in the kernel through the module's keeping_arguments,
+  and one that writes into an argument fails, after its values are checked
+  (ARGUMENTS_KEPT). softmax is also given rows whose scores spread over more than 2000, which
+  only a shift by each row's maximum keeps finite (SPREAD). train is also run on default
+  StandInNets, which record their mini-batches in the kernel: 30 batches of 2 from 3
+  examples, where every example must come up (a seeded statistical check: a bound that
+  excludes num_train - 1 never draws the last), and 600 iterations on a loss that settles at
+  0 with accuracies that never change, all of which must run.
+
 Every check passes `mistakes=[(teaching message, value that mistake gives), ...]` so that a
-failure names the typical mistake it matches.
+failure names the typical mistake it matches. The 2016 handout's penalty convention (0.5 *
+reg * sum(W**2), gradient reg * W) is named as such (HANDOUT_2016). `hidden_mistakes` and
+`visible_mistakes` tell course/coverage.py and readonly/mistakes.json what the tests name.
 
 Convention, as in the notebook: one row per example. X is (N, D), y (N,), W1 (D, H), b1 (H,),
 W2 (H, C), b2 (C,), the hidden layer (N, H) and the scores (N, C).
@@ -93,6 +104,21 @@ HINTS = {
 OVERFLOW = ("softmax returned NaN or infinite values for scores of size about 1000: np.exp "
             "overflows (or a whole row underflows to 0). Subtract each row's own maximum "
             "(axis=1, keepdims=True) before np.exp; the shift does not change the result.")
+SPREAD = ("softmax returned NaN or infinite values for rows whose scores spread over more "
+          "than 2000 (two near +1200, the others near -1200, around each row's own centre): a "
+          "shift by the row's mean (or its minimum) leaves exponents above 709, where np.exp "
+          "overflows. Subtract each row's maximum (axis=1, keepdims=True): then no exponent is "
+          "above 0.")
+SPREAD_CASES = ((663, 4, 3), (664, 5, 10))
+# As readonly/digits_module.py's: what a function that wrote into its arguments is told.
+ARGUMENTS_KEPT = ("the notebook's functions leave their arguments as they were, since the "
+                  "caller may use them again: work on a copy (grad = probs.copy()), or write "
+                  "x = x - m instead of x -= m.")
+# The 2016 handout of the two-layer-net assignment penalised 0.5 * reg * sum(W**2), with
+# gradient reg * W; this course penalises reg * sum(W**2), with gradient 2 * reg * W.
+HANDOUT_2016 = ("the convention of the 2016 two-layer-net handout, penalty 0.5 * reg * "
+                "sum(W**2) with gradient reg * W; this course's penalty is reg * (sum(W1**2) + "
+                "sum(W2**2)), with gradient 2 * reg * W.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -142,7 +168,8 @@ def grad_scores(scores, y):
 
 
 def backward(params, X, hidden, dS, reg, *, mask="indicator", transpose=True, factor=2.0,
-             bias_reg=False, divide=1, inputs1="X", inputs2="hidden", penalised=None):
+             bias_reg=False, divide=1, inputs1="X", inputs2="hidden", penalised=None,
+             bias_axis=0):
     """Return {function name: gradient} for the four backward_* functions, maybe with a mistake.
 
     With the defaults this is the correct backward pass. The switches reproduce mistakes:
@@ -151,7 +178,8 @@ def backward(params, X, hidden, dS, reg, *, mask="indicator", transpose=True, fa
     on the way back), factor (the penalty's factor: 2 is right, 1 or 0 are not), bias_reg (the
     penalty applied to the biases too), divide (how many times N divides the result: 1 is
     right, since dS is already averaged), inputs1 / inputs2 ("X" or "hidden": the inputs used
-    for dW1 / dW2), penalised ("swapped": each weight gets the other weight's penalty term).
+    for dW1 / dW2), penalised ("swapped": each weight gets the other weight's penalty term),
+    bias_axis (the axis the bias gradients sum over: 0 is right).
     A mistake that does not fit the shapes raises ValueError.
     """
     N = X.shape[0]
@@ -168,9 +196,9 @@ def backward(params, X, hidden, dS, reg, *, mask="indicator", transpose=True, fa
     pen1, pen2 = (W2, W1) if penalised == "swapped" else (W1, W2)
     return {
         "backward_W2": sources[inputs2].T @ dS * scale + factor * reg * pen2,
-        "backward_b2": dS.sum(axis=0) * scale + (factor * reg * b2 if bias_reg else 0),
+        "backward_b2": dS.sum(axis=bias_axis) * scale + (factor * reg * b2 if bias_reg else 0),
         "backward_W1": sources[inputs1].T @ d_z * scale + factor * reg * pen1,
-        "backward_b1": d_z.sum(axis=0) * scale + (factor * reg * b1 if bias_reg else 0),
+        "backward_b1": d_z.sum(axis=bias_axis) * scale + (factor * reg * b1 if bias_reg else 0),
     }
 
 
@@ -188,7 +216,11 @@ def random_case(seed, N, D, H, C):
               "W2": rng.normal(0, 0.6, (H, C)), "b2": rng.normal(0, 0.5, C)}
     X = rng.normal(0, 1.5, (N, D))
     y = rng.integers(0, C, N)
-    reg = float(rng.uniform(0.05, 0.3))
+    return make_case(X, y, params, float(rng.uniform(0.05, 0.3)))
+
+
+def make_case(X, y, params, reg):
+    """Return the case dict of inputs X, labels y, params and reg, with the key's results."""
     scores, hidden, _ = forward(params, X)
     return dict(X=X, y=y, params=params, reg=reg, scores=scores, hidden=hidden,
                 probs=probabilities(scores), dS=grad_scores(scores, y))
@@ -237,6 +269,8 @@ def _forward_mistakes():
              lambda c: c["hidden"]),
         ],
         "hidden": [
+            ("b1 is added after the ReLU; it belongs inside: max(0, X @ W1 + b1).",
+             lambda c: relu(c["X"] @ c["params"]["W1"]) + c["params"]["b1"]),
             ("hidden must be the ReLU's output max(0, X @ W1 + b1), not the weighted sums "
              "X @ W1 + b1.", z),
             ("forward returns (hidden, scores); the order is (scores, hidden).",
@@ -276,7 +310,8 @@ def _cost_mistakes():
     return [
         ("it adds the N examples up; the data loss is their average (np.mean, or divide by N).",
          lambda c: data(c).sum() + c["reg"] * w2(c)),
-        ("the penalty is reg * (sum(W1**2) + sum(W2**2)), without a factor 1/2.",
+        ("the penalty is halved, 0.5 * reg * (sum(W1**2) + sum(W2**2)): that is "
+         + HANDOUT_2016,
          lambda c: data(c).mean() + 0.5 * c["reg"] * w2(c)),
         ("the L2 penalty reg * (sum(W1**2) + sum(W2**2)) is missing.",
          lambda c: data(c).mean()),
@@ -328,6 +363,14 @@ def _batch_mistakes():
          lambda a, d: a.T @ d / len(a)),
         ("the products are taken entry by entry; the outer product of two rows needs every "
          "pair (i, j): a matrix product inputs.T @ deltas.", lambda a, d: (a * d).sum(axis=0)),
+        ("only the last example counts: `total = np.outer(...)` replaces the sum at every "
+         "example instead of adding to it.", lambda a, d: np.outer(a[-1], d[-1])),
+        ("only the first example counts: the sum runs over all N examples.",
+         lambda a, d: np.outer(a[0], d[0])),
+        ("the inputs and the deltas are added up over the examples first, and their sums "
+         "multiplied: np.outer(inputs.sum(axis=0), deltas.sum(axis=0)). The gradient adds up "
+         "the products of each example's own pair.",
+         lambda a, d: np.outer(a.sum(axis=0), d.sum(axis=0))),
     ]
 
 
@@ -341,14 +384,16 @@ def _backward_mistakes(name):
     layer = name[-2:]
     if name in ("backward_W2", "backward_W1"):
         found += [
-            (f"the penalty's gradient is missing its factor 2: the derivative of "
-             f"reg * sum({layer}**2) is 2 * reg * {layer}.", dict(factor=1.0)),
+            (f"the penalty's gradient is missing its factor 2: reg * {layer} is "
+             + HANDOUT_2016, dict(factor=1.0)),
             (f"the penalty's gradient 2 * reg * {layer} is missing.", dict(factor=0.0)),
         ]
     else:
-        found.append((f"the penalty is applied to the bias; reg * (sum(W1**2) + sum(W2**2)) "
-                      f"does not contain {layer}, so no 2 * reg * {layer} term.",
-                      dict(bias_reg=True)))
+        found += [(f"the penalty is applied to the bias; reg * (sum(W1**2) + sum(W2**2)) "
+                   f"does not contain {layer}, so no 2 * reg * {layer} term.",
+                   dict(bias_reg=True)),
+                  ("it adds up over the wrong axis (axis=1, within each example); a bias "
+                   "gradient adds up over the examples: axis=0.", dict(bias_axis=1))]
     if name == "backward_W2":
         found += [
             ("dL/dW2 multiplies dscores by the inputs of layer 2, hidden.T, not X.T.",
@@ -407,6 +452,23 @@ def _call(what, function, *args):
         return checking.call(what, function, *args)
 
 
+def call_keeping(ns, what, name, *args):
+    """Return (the notebook's name(*args), the names of the arguments it changed in place).
+
+    The call runs in the kernel through the read-only module's keeping_arguments (imported by
+    the test cell), which compares every array argument with a copy taken before the call:
+    the arguments travel to the kernel as copies, so the grader alone could not tell."""
+    return _call(what, kernel_class(ns, "keeping_arguments"), ns[name], *args)
+
+
+def check_kept(what, changed):
+    """Fail if the function changed one of its arguments in place (checked after its values,
+    so that a wrong value is named first)."""
+    if changed:
+        raise checking.CheckFailure(f"{what} changed its argument {changed[0]} in place: "
+                                    + ARGUMENTS_KEPT)
+
+
 def unpack_pair(what, result):
     """Return (scores, hidden) from forward's result, failing clearly on anything else."""
     if isinstance(result, np.ndarray) or not isinstance(result, (tuple, list)) or len(result) != 2:
@@ -419,7 +481,8 @@ def unpack_pair(what, result):
 def check_forward(ns, case):
     c = copies(case)
     what = f"forward(X, params) for {size_text(case)}"
-    scores, hidden = unpack_pair(what, _call(what, ns["forward"], c["X"], c["params"]))
+    result, changed = call_keeping(ns, what, "forward", c["X"], c["params"])
+    scores, hidden = unpack_pair(what, result)
     known = _forward_mistakes()
     N, H = case["hidden"].shape
     C = case["scores"].shape[1]
@@ -430,6 +493,7 @@ def check_forward(ns, case):
         checking.check_close(f"{what}: {label}", got, expected, rtol=REFERENCE_RTOL,
                              mistakes=mistake_values(_evaluate(known[label], case), expected),
                              hint=HINTS["forward"])
+    check_kept(what, changed)
 
 
 def big_case(seed, N, C):
@@ -437,20 +501,38 @@ def big_case(seed, N, C):
     rng = np.random.default_rng(seed)
     offsets = np.where(np.arange(N) % 2 == 0, 1000.0, -1000.0)[:, None]
     scores = rng.normal(0, 3, (N, C)) + offsets
-    return dict(scores=scores, probs=probabilities(scores))
+    return dict(scores=scores, probs=probabilities(scores), overflow=OVERFLOW,
+                what=f"softmax(scores) for scores of size about 1000, shape {(N, C)}")
 
 
-def check_softmax(ns, case, big=False):
+def spread_case(seed, N, C, top=1200.0):
+    """Rows whose scores spread over more than 2 * top: two scores near +top (so that the
+    probabilities are not all 0 and 1), the others near -top, each row moved by an offset of
+    its own. A row's maximum is then more than 709 above its mean and its minimum, so that
+    only a shift by the maximum keeps np.exp finite."""
+    rng = np.random.default_rng(seed)
+    scores = -top + rng.normal(0, 5, (N, C))
+    for row in scores:
+        first, second = rng.choice(C, 2, replace=False)
+        row[first], row[second] = top, top - rng.uniform(0.5, 2)
+    scores += rng.uniform(-200, 200, (N, 1))
+    return dict(scores=scores, probs=probabilities(scores),
+                what=f"softmax(scores) for rows whose scores spread over more than "
+                     f"{2 * top:g}, shape {(N, C)}", overflow=SPREAD)
+
+
+def check_softmax(ns, case):
+    """softmax on a case; a case with `overflow` (a message) fails with it on NaN or inf."""
     c = copies(case)
-    what = (f"softmax(scores) for scores of size about 1000, shape {case['scores'].shape}"
-            if big else f"softmax(scores) for {size_text(case)}")
-    got = checking.check_shape(what, _call(what, ns["softmax"], c["scores"]),
-                               case["probs"].shape, HINTS["softmax"])
-    if big and not np.all(np.isfinite(got)):
-        raise checking.CheckFailure(OVERFLOW)
+    what = case.get("what") or f"softmax(scores) for {size_text(case)}"
+    got, changed = call_keeping(ns, what, "softmax", c["scores"])
+    got = checking.check_shape(what, got, case["probs"].shape, HINTS["softmax"])
+    if case.get("overflow") and not np.all(np.isfinite(got)):
+        raise checking.CheckFailure(case["overflow"])
     known = mistake_values(_evaluate(_softmax_mistakes(), case), case["probs"])
     checking.check_close(what, got, case["probs"], rtol=REFERENCE_RTOL, mistakes=known,
-                         hint="Each row of softmax(scores) must add up to 1.")
+                         advice="Each row of softmax(scores) must add up to 1.")
+    check_kept(what, changed)
 
 
 def check_cost(ns, case):
@@ -458,9 +540,10 @@ def check_cost(ns, case):
     what = f"cost(probs, y, params, reg) for {size_text(case)} and reg = {case['reg']:.3g}"
     expected = (-np.log(case["probs"][np.arange(len(case["y"])), case["y"]]).mean()
                 + penalty(case["params"], case["reg"]))
-    got = _call(what, ns["cost"], c["probs"], c["y"], c["params"], c["reg"])
+    got, changed = call_keeping(ns, what, "cost", c["probs"], c["y"], c["params"], c["reg"])
     known = mistake_values(_evaluate(_cost_mistakes(), case), np.asarray(expected))
     checking.check_scalar(what, got, expected, rtol=REFERENCE_RTOL, mistakes=known)
+    check_kept(what, changed)
 
 
 def check_dscores(ns, case):
@@ -468,13 +551,14 @@ def check_dscores(ns, case):
     what = f"dscores(probs, y) for {size_text(case)}"
     scores = case["scores"].copy()
     numeric = checking.central_difference(lambda: data_loss_of_scores(scores, case["y"]), scores)
-    got = _call(what, ns["dscores"], c["probs"], c["y"])
+    got, changed = call_keeping(ns, what, "dscores", c["probs"], c["y"])
     known = mistake_values(_evaluate(_dscores_mistakes(), case), case["dS"])
     keys.near_miss(what, got, case["dS"], REFERENCE_RTOL)
     checking.check_gradient(what, got, numeric, tol=GRADIENT_TOL, mistakes=known,
                             hint=HINTS["dscores"])
     checking.check_close(what, got, case["dS"], rtol=REFERENCE_RTOL, mistakes=known,
                          hint=HINTS["dscores"])
+    check_kept(what, changed)
 
 
 def batch_inputs(seed, N, p, q):
@@ -489,10 +573,11 @@ def check_batch_W(ns, seed, N, p, q):
     inputs, deltas = batch_inputs(seed, N, p, q)
     what = f"batch_W(inputs, deltas) for inputs ({N}, {p}) and deltas ({N}, {q})"
     expected = np.einsum("ni,nj->ij", inputs, deltas)
-    got = _call(what, ns["batch_W"], inputs.copy(), deltas.copy())
+    got, changed = call_keeping(ns, what, "batch_W", inputs.copy(), deltas.copy())
     known = mistake_values(_evaluate(_batch_mistakes(), inputs, deltas), expected)
     checking.check_close(what, got, expected, rtol=REFERENCE_RTOL, mistakes=known,
                          hint=HINTS["batch_W"])
+    check_kept(what, changed)
 
 
 def loop_W(inputs, deltas):
@@ -563,12 +648,14 @@ def check_backward(ns, name, case):
         if value is not None:
             known.append((message, value))
     known = mistake_values(known, expected)
-    got = _call(what, ns[name], c["X"], c["hidden"], c["dS"], c["params"], c["reg"])
+    got, changed = call_keeping(ns, what, name, c["X"], c["hidden"], c["dS"], c["params"],
+                                c["reg"])
     keys.near_miss(what, got, expected, REFERENCE_RTOL)
     checking.check_gradient(what, got, numeric, tol=GRADIENT_TOL * 10, mistakes=known,
                             hint=HINTS[name])
     checking.check_close(what, got, expected, rtol=REFERENCE_RTOL, mistakes=known,
                          hint=HINTS[name])
+    check_kept(what, changed)
 
 
 def check_dscores_hard(ns):
@@ -628,16 +715,25 @@ def check_predict(ns, case):
     net = kernel_class(ns, "ScoresNet")(case["params"], case["scores"])
     got = _call(what, ns["predict"], net, case["X"].copy())
     expected = np.argmax(case["scores"], axis=1)
-    scores = case["scores"]
-    known = mistake_values([
+    known = mistake_values(_predict_mistakes(case["scores"], case["hidden"]),
+                           expected.astype(float))
+    checking.check_close(what, got, expected, rtol=0, mistakes=known, hint=HINTS["predict"])
+
+
+def _predict_mistakes(scores, hidden):
+    """[(message, value)] of predict's typical mistakes, for the scores and hidden layer."""
+    return [
         ("it takes the argmax over axis 0, down the examples; the predicted class of example "
          "i is the largest entry of row i: axis=1.", np.argmax(scores, axis=0)),
         ("it picks the lowest score (argmin); the prediction is the class with the highest "
          "score (argmax).", np.argmin(scores, axis=1)),
         ("it returns the highest score itself; predict returns its index, the class label "
          "(np.argmax).", scores.max(axis=1)),
-    ], expected.astype(float))
-    checking.check_close(what, got, expected, rtol=0, mistakes=known, hint=HINTS["predict"])
+        ("it counts the classes from 1; they are numbered from 0, as the index that np.argmax "
+         "returns.", np.argmax(scores, axis=1) + 1),
+        ("it takes the argmax of the hidden layer, forward's second result; the scores come "
+         "first: scores, hidden = forward(X, self.params).", np.argmax(hidden, axis=1)),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -688,14 +784,14 @@ def training_problem(seed, N, D=3, N_val=15):
             rng.normal(0, 1, (N_val, D)), rng.integers(0, 10, N_val))
 
 
-def run_train(ns, recorder, data, seed, **options):
-    """Run the student's train on a stand-in network; return (its result, final parameters).
+def run_train(ns, net, data, seed, **options):
+    """Run the student's train on the stand-in network `net` (in the kernel); return (its
+    result, final parameters).
 
     numpy's global random state in the kernel (which np.random.choice draws from) is seeded
     for a repeatable run, and restored afterwards.
     """
     X, y, X_val, y_val = data
-    net = recorder.network(ns)
     random = getattr(ns.get("np"), "random", None)
     state = random.get_state() if random is not None else None
     try:
@@ -731,7 +827,7 @@ def check_batches(recorder, data, batch_size, num_iters):
                                         f"expected ({batch_size}, {X.shape[1]}).")
         if X_batch.shape[0] == X.shape[0] and X.shape[0] != batch_size:
             raise checking.CheckFailure(
-                f"every iteration uses the whole training set ({X.shape[0]} examples); a "
+                f"{WHOLE_SET} ({X.shape[0]} examples); a "
                 f"mini-batch holds batch_size = {batch_size} random examples.")
         if X_batch.shape[0] != batch_size:
             raise checking.CheckFailure(f"the mini-batch has {X_batch.shape[0]} examples; "
@@ -741,22 +837,16 @@ def check_batches(recorder, data, batch_size, num_iters):
                                         f"({batch_size},), one label per example of X_batch.")
         rows = [row.tobytes() for row in X_batch]
         if any(r in validation for r in rows):
-            raise checking.CheckFailure(
-                "the mini-batches come from the validation set: draw them from the training "
-                "set X, y; X_val and y_val only measure how well the network generalises.")
+            raise checking.CheckFailure(FROM_VALIDATION)
         if not all(r in training for r in rows):
             raise checking.CheckFailure("X_batch holds rows that are not examples of the "
                                         "training set X: index X with the sampled indices.")
         batch = [training[r] for r in rows]
         if not np.array_equal(y_batch, y[batch]):
-            raise checking.CheckFailure(
-                "the labels y_batch do not belong to the examples X_batch: index X and y with "
-                "the same random indices (draw the indices once per iteration).")
+            raise checking.CheckFailure(LABELS_APART)
         indices.append(tuple(batch))
     if num_iters > 1 and len(set(indices)) == 1:
-        raise checking.CheckFailure(
-            "every iteration uses the same mini-batch: draw new random indices in every "
-            "iteration (np.random.choice(num_train, batch_size)).")
+        raise checking.CheckFailure(SAME_BATCH)
 
 
 # Runs of train on the stand-in: (seed, N, batch_size, num_iters) for the mini-batches;
@@ -764,6 +854,24 @@ def check_batches(recorder, data, batch_size, num_iters):
 # (seed, momentum, learning_rate) for momentum (not 0.9, the value of the public test). Each
 # loss costs a call from the kernel to the grader, so the runs are short.
 BATCH_RUNS = ((631, 40, 6, 5), (632, 25, 1, 4))
+# (seed, N, batch_size, num_iters) of the runs on a default StandInNet, which records in the
+# kernel: COVERAGE_RUN draws 60 indices from 3 (every one must come up), LONG_RUN is long.
+COVERAGE_RUN = (633, 3, 2, 30)
+LONG_RUN = (634, 12, 4, 600)
+FROM_VALIDATION = ("the mini-batches come from the validation set: draw them from the training "
+                   "set X, y; X_val and y_val only measure how well the network generalises.")
+LABELS_APART = ("the labels y_batch do not belong to the examples X_batch: index X and y with the "
+                "same random indices (draw the indices once per iteration).")
+SAME_BATCH = ("every iteration uses the same mini-batch: draw new random indices in every "
+              "iteration (np.random.choice(num_train, batch_size)).")
+WHOLE_SET = "every iteration uses the whole training set"
+NEVER_LAST = ("the last training example is never drawn: np.random.randint(0, num_train - 1, "
+              "...) and rng.integers(0, num_train - 1, ...) exclude their upper bound. Draw the "
+              "indices from all of range(num_train): np.random.choice(num_train, batch_size).")
+NEVER_DRAWN = ("every training example must have its chance in every mini-batch: draw the "
+               "indices from all of range(num_train), np.random.choice(num_train, batch_size).")
+EARLY = ("train stops early. Run exactly num_iters iterations, as the given `for it in "
+         "range(num_iters)` does, with no break, whatever the loss or the accuracies do.")
 UPDATE_RUN = (641, 12, 4, 7, 0.4, 0.5)
 MOMENTUM_RUN = (651, 0.7, 0.3)
 
@@ -772,9 +880,56 @@ def check_train_batch(ns):
     for seed, N, batch_size, num_iters in BATCH_RUNS:
         data = training_problem(seed, N)
         recorder = Recorder(seed)
-        run_train(ns, recorder, data, seed, learning_rate=0.1, learning_rate_decay=1.0,
-                  reg=0.01, num_iters=num_iters, batch_size=batch_size, momentum=0.0)
+        run_train(ns, recorder.network(ns), data, seed, learning_rate=0.1,
+                  learning_rate_decay=1.0, reg=0.01, num_iters=num_iters,
+                  batch_size=batch_size, momentum=0.0)
         check_batches(recorder, data, batch_size, num_iters)
+    check_every_example_drawn(ns)
+    check_every_iteration_runs(ns)
+
+
+def kernel_batches(ns, run, **options):
+    """Run the student's train on a default StandInNet, which records its mini-batches in the
+    kernel (one round trip for the whole run, however long); return [(X_batch, y_batch)]."""
+    seed, N, batch_size, num_iters = run
+    net = kernel_class(ns, "StandInNet")()
+    run_train(ns, net, training_problem(seed, N), seed, learning_rate_decay=1.0, reg=0.0,
+              num_iters=num_iters, batch_size=batch_size, momentum=0.0, **options)
+    return list(net.batches)
+
+
+def check_every_example_drawn(ns):
+    """A seeded statistical check: in COVERAGE_RUN's draws, every training example is drawn.
+
+    A correct sampler misses a given example of 3 in 30 batches of 2 with a chance below 1e-7
+    (with or without replacement); a bound that excludes num_train - 1 never draws it."""
+    seed, N, batch_size, num_iters = COVERAGE_RUN
+    X = training_problem(seed, N)[0]
+    rows = _rows(X)
+    drawn = {rows.get(row.tobytes()) for X_batch, _ in kernel_batches(ns, COVERAGE_RUN,
+                                                                     learning_rate=0.1)
+             for row in np.asarray(X_batch, dtype=float).reshape(-1, X.shape[1])}
+    missing = sorted(set(range(N)) - drawn)
+    if missing:
+        what = (f"in {num_iters} iterations of batch_size = {batch_size} from a training set of "
+                f"{N} examples, train never drew example {', '.join(map(str, missing))}")
+        raise checking.CheckFailure(what + (": " + NEVER_LAST if missing == [N - 1] else
+                                            ": " + NEVER_DRAWN))
+
+
+def check_every_iteration_runs(ns):
+    """train runs exactly num_iters iterations, also when the loss and the accuracies stop
+    changing (LONG_RUN: the stand-in's loss falls to 0 within some 60 steps of 0.5, and its
+    predict always says class 0)."""
+    seed, N, batch_size, num_iters = LONG_RUN
+    count = len(kernel_batches(ns, LONG_RUN, learning_rate=0.5))
+    if count < num_iters:
+        raise checking.CheckFailure(
+            f"train ran {count} of num_iters = {num_iters} iterations on a stand-in whose loss "
+            f"falls to 0 and whose accuracies never change: " + EARLY)
+    if count > num_iters:
+        raise checking.CheckFailure(f"train ran {count} iterations; num_iters = {num_iters} "
+                                    "asks for exactly that many.")
 
 
 def learning_rates(learning_rate, decay, num_iters, per_epoch):
@@ -812,43 +967,54 @@ def check_steps(recorder, final, rates, momentum, what):
     previous = {p: np.zeros_like(v) for p, v in path[0].items()}
     for t, rate in enumerate(rates):
         before, after, grads = path[t], path[t + 1], recorder.calls[t]["grads"]
+        reg = recorder.calls[t]["reg"]
         for p in PARAMETERS:
             step = after[p] - before[p]
-            g = grads[p]
-            expected = momentum * previous[p] - rate * g
-            known = [
-                (f"{p} is never updated: every parameter in self.params takes a step, biases "
-                 "included.", np.zeros_like(step)),
-                ("it steps uphill: the update subtracts learning_rate * grad.",
-                 momentum * previous[p] + rate * g),
-                ("the learning rate is missing from the step.", momentum * previous[p] - g),
-                ("the penalty's gradient is added again; grads already contains it.",
-                 momentum * previous[p] - rate * (g + 2 * recorder.calls[t]["reg"] * before[p])),
-                ("the old velocity is carried over in full: v = momentum * v - learning_rate * "
-                 f"grad multiplies it by momentum ({momentum:g} here).", previous[p] - rate * g),
-            ]
-            if momentum:
-                known += [
-                    ("the velocity is not carried from one iteration to the next: keep it in "
-                     "velocity[name] and update it there (v = momentum * v - learning_rate * "
-                     "grad).", -rate * g),
-                    ("the momentum term has the wrong sign: v = momentum * v - learning_rate * "
-                     "grad.", -momentum * previous[p] - rate * g),
-                ]
-            else:
-                known.append(("the step size does not follow the decayed learning_rate: use "
-                              "the variable learning_rate, which the given code multiplies by "
-                              "learning_rate_decay once per epoch.", -rates[0] * g))
-            known = mistake_values(known, expected)
+            taken = (previous[p], grads[p], rate, rates[0], reg, before[p])
+            expected = momentum * previous[p] - rate * grads[p]
+            known = mistake_values([(message, rule(*taken)) for message, rule in
+                                    _step_rules(p, momentum)], expected)
             checking.check_close(f"{what}: the change of {p} in iteration {t}", step, expected,
                                  rtol=1e-9, mistakes=known)
             previous[p] = step
 
 
+def _step_rules(p, momentum):
+    """[(message, rule)] of the typical mistakes in the update of parameter p: rule(v, g, rate,
+    first_rate, reg, w) is the step that mistake takes, given the step v of the iteration
+    before, the gradient g, the learning rate of this iteration and of the first, the penalty
+    strength and the parameter's value w."""
+    rules = [
+        (f"{p} is never updated: every parameter in self.params takes a step, biases "
+         "included.", lambda v, g, rate, first, reg, w: np.zeros_like(g)),
+        ("it steps uphill: the update subtracts learning_rate * grad.",
+         lambda v, g, rate, first, reg, w: momentum * v + rate * g),
+        ("the learning rate is missing from the step.",
+         lambda v, g, rate, first, reg, w: momentum * v - g),
+        ("the penalty's gradient is added again; grads already contains it.",
+         lambda v, g, rate, first, reg, w: momentum * v - rate * (g + 2 * reg * w)),
+        ("the old velocity is carried over in full: v = momentum * v - learning_rate * grad "
+         "multiplies it by momentum.", lambda v, g, rate, first, reg, w: v - rate * g),
+    ]
+    if momentum:
+        return rules + [
+            ("the velocity is not carried from one iteration to the next: keep it in "
+             "velocity[name] and update it there (v = momentum * v - learning_rate * grad).",
+             lambda v, g, rate, first, reg, w: -rate * g),
+            ("the momentum term has the wrong sign: v = momentum * v - learning_rate * grad.",
+             lambda v, g, rate, first, reg, w: -momentum * v - rate * g),
+        ]
+    return rules + [
+        ("the step size does not follow the decayed learning_rate: use the variable "
+         "learning_rate, which the given code multiplies by learning_rate_decay once per "
+         "epoch.", lambda v, g, rate, first, reg, w: -first * g)]
+
+
 def check_train_update(ns):
     seed, N, batch_size, num_iters, rate, decay = UPDATE_RUN
     recorder = Recorder(seed)
-    result, final = run_train(ns, recorder, training_problem(seed, N), seed, learning_rate=rate,
+    result, final = run_train(ns, recorder.network(ns), training_problem(seed, N), seed,
+                              learning_rate=rate,
                               learning_rate_decay=decay, reg=0.05, num_iters=num_iters,
                               batch_size=batch_size, momentum=0.0)
     per_epoch = max(N // batch_size, 1)
@@ -862,11 +1028,177 @@ def check_train_momentum(ns):
     seed, momentum, rate = MOMENTUM_RUN
     recorder = Recorder(seed)
     num_iters = 6
-    _, final = run_train(ns, recorder, training_problem(seed, 18), seed, learning_rate=rate,
+    _, final = run_train(ns, recorder.network(ns), training_problem(seed, 18), seed,
+                         learning_rate=rate,
                          learning_rate_decay=1.0, reg=0.05, num_iters=num_iters, batch_size=3,
                          momentum=momentum)
     what = f"train with momentum={momentum} and learning_rate={rate}"
     check_steps(recorder, final, [rate] * num_iters, momentum, what)
+
+
+# ---------------------------------------------------------------------------------------------
+# What the tests name: the hidden tests' messages, and the mistakes' values on the visible
+# examples (readonly/mistakes.json, written at release; course/coverage.py).
+
+def hidden_mistakes(function):
+    """The messages of the mistakes the hidden tests of `function` can name."""
+    if function in ("train", "predict"):
+        return _hidden_mistakes(function)
+    return _hidden_mistakes(function) + [ARGUMENTS_KEPT]
+
+
+def _hidden_mistakes(function):
+    if function == "forward":
+        found = _forward_mistakes()
+        return [m for m, _ in found["scores"] + found["hidden"]]
+    if function == "train":
+        return [FROM_VALIDATION, LABELS_APART, SAME_BATCH, WHOLE_SET, NEVER_LAST, NEVER_DRAWN,
+                EARLY] + [
+            m for momentum in (0.0, 0.5) for m, _ in _step_rules("b1", momentum)]
+    return {
+        "softmax": lambda: [m for m, _ in _softmax_mistakes()] + [OVERFLOW, SPREAD],
+        "cost": lambda: [m for m, _ in _cost_mistakes()],
+        "dscores": lambda: [m for m, _ in _dscores_mistakes()] + [keys.FINITE_DIFFERENCE],
+        "batch_W": lambda: [m for m, _ in _batch_mistakes()] + ["at least 4 times faster"],
+        "predict": lambda: [m for m, _ in _predict_mistakes(np.zeros((1, 1)), np.zeros((1, 1)))],
+    }.get(function, lambda: [m for m, _ in _backward_mistakes(function)]
+          + [keys.FINITE_DIFFERENCE])()
+
+
+# The visible examples (readonly/digits_module.py): the toy network and batch of the original
+# assignment at TOY_REG; the biases-only network of the public tests; the rows of SPREAD_ROWS
+# (their scores in the module as TOY_SPREAD); and the runs of train on a default StandInNet.
+TOY_REG = 0.05
+TOY_SHIFTS = np.array([[1000.0], [-1000.0], [800.0], [0.0], [-750.0]])
+SPREAD_ROWS = (665, 3, 4)
+
+
+def toy_case():
+    """The toy case: TwoLayerNet(4, 10, 3, std=0.1)'s weights after np.random.seed(0), and
+    X = 10 * randn(5, 4) after np.random.seed(1), y = [0, 1, 2, 2, 1]."""
+    random = np.random.RandomState(0)
+    params = {"W1": 0.1 * random.randn(4, 10), "b1": np.zeros(10),
+              "W2": 0.1 * random.randn(10, 3), "b2": np.zeros(3)}
+    X = 10 * np.random.RandomState(1).randn(5, 4)
+    return make_case(X, np.array([0, 1, 2, 2, 1]), params, TOY_REG)
+
+
+def biases_only(b1, b2):
+    return {"W1": np.zeros((4, 10)), "b1": np.asarray(b1, dtype=float),
+            "W2": np.zeros((10, 3)), "b2": np.asarray(b2, dtype=float)}
+
+
+def _visible_forward(toy):
+    found = {}
+    bias = make_case(toy["X"], toy["y"], biases_only(np.linspace(-1, 1, 10), [0.5, -1, 2]), 0.0)
+    for label, case in (("", toy), ("bias_", bias)):
+        for part, known in _forward_mistakes().items():
+            found[f"forward:{label}{part}"] = mistake_values(_evaluate(known, case), case[part])
+    return found
+
+
+def _visible_softmax(toy):
+    shifted = dict(toy, scores=toy["scores"] + TOY_SHIFTS)
+    spread = visible_spread()
+    return {label: mistake_values(_evaluate(_softmax_mistakes(), case), case["probs"])
+            for label, case in (("softmax", toy), ("softmax:overflow", shifted),
+                                ("softmax:spread", spread))}
+
+
+def visible_spread():
+    """The scores (to 10 decimals, as readonly/digits_module.py's TOY_SPREAD holds them) and
+    probabilities of the visible test's rows that spread over more than 2000."""
+    scores = np.round(spread_case(*SPREAD_ROWS)["scores"], 10)
+    return dict(scores=scores, probs=probabilities(scores))
+
+
+def _visible_cost(toy):
+    uniform = np.full((5, 3), 1 / 3)
+    cases = {"cost": toy, "cost:uniform": dict(toy, probs=uniform, reg=0.0),
+             "cost:biases": dict(toy, probs=uniform, reg=1.0, params=biases_only(np.ones(10),
+                                                                                  np.ones(3)))}
+    found = {}
+    for label, c in cases.items():
+        expected = (-np.log(c["probs"][np.arange(5), c["y"]]).mean()
+                    + penalty(c["params"], c["reg"]))
+        found[label] = mistake_values(_evaluate(_cost_mistakes(), c), np.asarray(expected))
+    return found
+
+
+def _visible_backward(toy):
+    bias = dict(toy, dS=np.zeros((5, 3)), params=biases_only(np.ones(10), np.ones(3)), reg=1.0)
+    found = {}
+    for name in BACKWARD:
+        for label, c in ((name, toy), (f"{name}:biases", bias)):
+            if name.startswith("backward_W") and c is bias:
+                continue
+            args = (c["params"], c["X"], c["hidden"], c["dS"], c["reg"])
+            known = [(m, _try(lambda: backward(*args, **switches)[name]))
+                     for m, switches in _backward_mistakes(name)]
+            found[label] = mistake_values([(m, v) for m, v in known if v is not None],
+                                          backward(*args)[name])
+    return found
+
+
+def stand_in_start():
+    """A default StandInNet's (params, targets): W1 (3, 2), b1 (2,), W2 (2, 2), b2 (2,), drawn
+    from np.random.RandomState(6); each gradient is params - targets, whatever the batch."""
+    random = np.random.RandomState(6)
+    shapes = {"W1": (3, 2), "b1": (2,), "W2": (2, 2), "b2": (2,)}
+    params = {p: random.randn(*shape) for p, shape in shapes.items()}
+    return params, {p: random.randn(*shape) for p, shape in shapes.items()}
+
+
+def simulated_run(p, rule, rates, momentum, reg=5e-6):
+    """Where parameter p of a default StandInNet ends after train takes the steps of `rule`
+    (see _step_rules; None: the right steps) at the given learning rates."""
+    params, targets = stand_in_start()
+    w, v = params[p], np.zeros_like(params[p])
+    for rate in rates:
+        g = w - targets[p]
+        v = (momentum * v - rate * g) if rule is None else rule(v, g, rate, rates[0], reg, w)
+        w = w + v
+    return w
+
+
+# The visible runs of train (12 examples, batch_size=4: 3 iterations per epoch, 5 iterations,
+# learning_rate=0.5): {label part: (learning rates, momentum)}.
+VISIBLE_RUNS = {"plain": (learning_rates(0.5, 0.5, 5, 3), 0.0), "momentum": ([0.5] * 5, 0.9)}
+
+
+def _visible_train():
+    found = {}
+    for run, (rates, momentum) in VISIBLE_RUNS.items():
+        for p in PARAMETERS:
+            known = [(m, simulated_run(p, rule, rates, momentum))
+                     for m, rule in _step_rules(p, momentum)]
+            found[f"train:{run}_{p}"] = mistake_values(known, simulated_run(p, None, rates,
+                                                                              momentum))
+    return found
+
+
+def visible_inputs(N=7, p=4, q=3):
+    """The inputs and deltas of the visible test of batch_W (with N=4000, p=6, q=5: of its
+    speed test, readonly/digits_module.py's speed_batch)."""
+    random = np.random.default_rng(0)
+    return random.normal(size=(N, p)), random.normal(size=(N, q))
+
+
+def visible_mistakes():
+    """{label: [(message, value)]}: what each typical mistake gives on the visible tests'
+    examples, a label being a function's name or "function:part" (for readonly/mistakes.json)."""
+    toy = toy_case()
+    found = {**_visible_forward(toy), **_visible_softmax(toy), **_visible_cost(toy)}
+    found["dscores"] = mistake_values(_evaluate(_dscores_mistakes(), toy), toy["dS"])
+    for label, sizes in (("batch_W", (7, 4, 3)), ("batch_W:speed", (4000, 6, 5))):
+        inputs, deltas = visible_inputs(*sizes)
+        found[label] = mistake_values(_evaluate(_batch_mistakes(), inputs, deltas),
+                                      inputs.T @ deltas)
+    found.update(_visible_backward(toy))
+    found.update(_visible_train())
+    found["predict"] = mistake_values(_predict_mistakes(toy["scores"], toy["hidden"]),
+                                      np.argmax(toy["scores"], axis=1).astype(float))
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -882,8 +1214,9 @@ def _checks(name, ns, part):
             return [lambda: check_batch_W_speed(ns)]
         return [lambda case=case: check_batch_W(ns, *case) for case in BATCH_CASES]
     if name == "softmax" and part == "overflow":
-        return [lambda case=case: check_softmax(ns, big_case(*case), big=True)
-                for case in ((661, 6, 4), (662, 3, 10))]
+        cases = [big_case(*case) for case in ((661, 6, 4), (662, 3, 10))]
+        cases += [spread_case(*case) for case in SPREAD_CASES]
+        return [lambda case=case: check_softmax(ns, case) for case in cases]
     one = {"forward": check_forward, "softmax": check_softmax, "cost": check_cost,
            "dscores": check_dscores, "predict": check_predict}.get(
                name, lambda ns, case: check_backward(ns, name, case))
@@ -939,5 +1272,6 @@ def known_messages():
     messages += [m for m, _ in _batch_mistakes()] + [OVERFLOW]
     for name in BACKWARD:
         messages += [m for m, _ in _backward_mistakes(name)]
-    messages += ["argmax over axis 0", "argmin", "returns the highest score itself"]
+    messages += [m for m, _ in _predict_mistakes(np.zeros((1, 1)), np.zeros((1, 1)))]
+    messages += [SPREAD, NEVER_LAST, NEVER_DRAWN, EARLY, ARGUMENTS_KEPT]
     return messages

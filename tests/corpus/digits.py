@@ -12,6 +12,12 @@ The finite-difference cases estimate dscores or a backward_* numerically instead
 scores; of the notebook's functions or of a copy; central or forward differences): each passes
 the visible check and must lose its function's points with a message that asks whether it is
 a finite-difference estimate.
+
+Other cases hold the answers to the invariants every graded function is held to: a softmax
+shifted by something else than each row's maximum (rows whose scores spread over 2000), an
+answer that writes into its arguments, a sampler that can never draw the first or the last
+training example, a loop that stops before num_iters, and code in the convention of the 2016
+two-layer-net handout (penalty 0.5 * reg * sum(W**2), gradient reg * W), which must be named.
 """
 
 FUNCTIONS = ["forward", "softmax", "cost", "dscores", "batch_W", "backward_W2", "backward_b2",
@@ -143,6 +149,14 @@ CASES = [
         "softmax", SHIFTED, "return exps / exps.sum(axis=1)")),
     wrong("softmax_whole_matrix", "softmax", define(
         "softmax", SHIFTED, "return exps / exps.sum()")),
+    # The original's shift, written into the caller's scores.
+    wrong("softmax_shifts_in_place", "softmax", define(
+        "softmax", "scores -= np.max(scores, axis=1, keepdims=True)", "exps = np.exp(scores)",
+        "return exps / np.sum(exps, axis=1, keepdims=True)")),
+    # A shift by the row's mean survives a shift of a whole row, not a spread of over 1400.
+    wrong("softmax_row_mean_shift", "softmax", define(
+        "softmax", "exps = np.exp(scores - scores.mean(axis=1, keepdims=True))",
+        "return exps / exps.sum(axis=1, keepdims=True)")),
 
     # cost
     wrong("cost_summed", "cost", define(
@@ -155,6 +169,11 @@ CASES = [
         "return data_loss + penalty")),
     wrong("cost_every_class", "cost", define(
         "cost", "data_loss = -np.log(probs).mean()", PENALTY, "return data_loss + penalty")),
+    # The 2016 handout of the two-layer-net assignment, pasted in its own style.
+    wrong("cost_2016_handout", "cost", define(
+        "cost", "W1, W2 = params['W1'], params['W2']", "N = probs.shape[0]",
+        "loss = np.sum(-np.log(probs[range(N), y])) / N",
+        "loss += 0.5 * reg * (np.sum(W1 * W1) + np.sum(W2 * W2))", "return loss")),
     wrong("cost_column_block", "cost", define(
         "cost", "data_loss = -np.log(probs[:, y]).mean()", PENALTY,
         "return data_loss + penalty")),
@@ -167,6 +186,8 @@ CASES = [
         "dscores", "grad = -probs", "grad[np.arange(len(y)), y] += 1", "return grad / len(y)")),
     wrong("dscores_minus_one_everywhere", "dscores", define(
         "dscores", "return (probs - 1) / len(y)")),
+    wrong("dscores_writes_into_probs", "dscores", define(
+        "dscores", "probs[np.arange(len(y)), y] -= 1", "probs /= len(y)", "return probs")),
     wrong("dscores_column_block", "dscores", define(
         "dscores", "grad = probs.copy()", "grad[:, y] -= 1", "return grad / len(y)")),
     dict(wrong("dscores_differences_of_cost", "dscores", define(
@@ -196,6 +217,9 @@ CASES = [
         "backward_W2", 'return hidden.T @ dscores / X.shape[0] + 2 * reg * params["W2"]')),
     wrong("w2_uses_inputs", "backward_W2", define(
         "backward_W2", 'return X.T @ dscores + 2 * reg * params["W2"]')),
+    wrong("w2_2016_handout", "backward_W2", define(
+        "backward_W2", "dW2 = np.dot(hidden.T, dscores)", "dW2 += reg * params['W2']",
+        "return dW2")),
     wrong("w2_no_penalty", "backward_W2", define("backward_W2", "return hidden.T @ dscores")),
     estimated("w2_differences_of_cost", "backward_W2",
               "cost(softmax(forward(X, p)[0]), y, p, reg)", "W2", 1e-6),
@@ -223,6 +247,9 @@ CASES = [
     wrong("w1_no_transpose", "backward_W1", define(
         "backward_W1", 'delta = (dscores @ params["W2"]) * (hidden > 0)',
         'return X.T @ delta + 2 * reg * params["W1"]')),
+    wrong("w1_2016_handout", "backward_W1", define(
+        "backward_W1", "dhidden = np.dot(dscores, params['W2'].T)", "dhidden[hidden <= 0] = 0",
+        "dW1 = np.dot(X.T, dhidden)", "dW1 += reg * params['W1']", "return dW1")),
     wrong("w1_divided_twice", "backward_W1", define(
         "backward_W1", DELTA, 'return X.T @ delta / len(X) + 2 * reg * params["W1"]')),
     estimated("w1_differences_through_dscores", "backward_W1",  # the chain rule, then numbers
@@ -250,6 +277,25 @@ CASES = [
     wrong("train_same_batch_every_time", "train", train(batch=[
         "X_batch, y_batch = X[:batch_size], y[:batch_size]"])),
     wrong("train_whole_training_set", "train", train(batch=["X_batch, y_batch = X, y"])),
+    # ... an upper bound that can never be drawn ...
+    wrong("train_randint_never_draws_last", "train", train(batch=[
+        "indices = np.random.randint(0, num_train - 1, batch_size)",
+        "X_batch, y_batch = X[indices], y[indices]"])),
+    wrong("train_generator_never_draws_last", "train", train(batch=[
+        "rng = np.random.default_rng()",
+        "indices = rng.integers(0, num_train - 1, size=batch_size)",
+        "X_batch, y_batch = X[indices], y[indices]"])),
+    wrong("train_never_draws_first", "train", train(batch=[
+        "indices = np.random.randint(1, num_train, batch_size)",
+        "X_batch, y_batch = X[indices], y[indices]"])),
+    # ... a loop that stops before num_iters ...
+    wrong("train_stops_when_the_loss_settles", "train", train(batch=[
+        "if len(loss_history) > 1 and abs(loss_history[-1] - loss_history[-2]) < 1e-9:",
+        "    break", *BATCH])),
+    wrong("train_stops_when_validation_stalls", "train", train(batch=[
+        "if len(val_acc_history) > 10 and max(val_acc_history[-10:]) <= max(val_acc_history[:-10]):",
+        "    break", *BATCH])),
+    wrong("train_capped_iterations", "train", train(batch=["if it >= 200:", "    break", *BATCH])),
     # ... and the update.
     wrong("train_steps_uphill", "train", train(update=[
         "for name in self.params:",
@@ -335,6 +381,13 @@ CASES = [
                     "    velocity[name] *= momentum",
                     "    velocity[name] -= learning_rate * grads[name]",
                     "    value += velocity[name]"]),
+    }),
+    right("train_exclusive_bounds_used_right", {
+        "train": train(batch=["indices = np.random.randint(0, num_train, size=batch_size)",
+                              "X_batch = X[indices]", "y_batch = y[indices]"]),
+        "softmax": define("softmax", "scores = scores - scores.max(axis=1, keepdims=True)",
+                          "probs = np.exp(scores)",
+                          "probs /= np.sum(probs, axis=1, keepdims=True)", "return probs"),
     }),
     right("train_generator_and_heavy_ball", {
         "train": train(

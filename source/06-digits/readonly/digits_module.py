@@ -7,9 +7,11 @@ supplies what the student is not asked to write:
 * the data: the 8 x 8 handwritten digits that ship with scikit-learn, split into training,
   validation and test sets (`digits_data`);
 * the toy network and toy batch of the original two-layer-net assignment (`toy_params`,
-  `toy_data`) and the values a correct answer gives on them (`TOY`), for the public tests;
+  `toy_data`) and the values a correct answer gives on them (`TOY`, and `TOY_SPREAD` for
+  softmax on rows of widely spread scores), for the public tests;
 * stand-in networks for the tests of `train` and `predict` (`StandInNet`, `ScoresNet`), so
   that those tests do not depend on the student's other functions;
+* a call that notices an argument changed in place (`keeping_arguments`, `call_keeping`);
 * timing, plotting and the hyper-parameter search of the closing experiments.
 
 Convention, as in the notebook: one row per example. N inputs are an array of shape (N, 64),
@@ -23,6 +25,7 @@ changes.
 """
 import gzip
 import importlib.util
+import inspect
 import itertools
 import os
 import time
@@ -31,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .checking import CheckFailure
+from .checking import CheckFailure, call
 
 AUTOGRADE_ITERATIONS = 10
 # Sizes of the validation and test splits; the other 1197 of the 1797 digits are for training.
@@ -182,6 +185,16 @@ TOY = {
     "b2": [0.2099690981, -0.1431904992, -0.0667785988],
 }
 TOY = {name: np.array(value, dtype=float) for name, value in TOY.items()}
+# Rows of scores that spread over more than 2000 (two near +1200, the others near -1200),
+# and their probabilities: a shift by each row's mean would leave exponents above 709.
+TOY_SPREAD = {
+    "scores": [[1032.0486783047, -1367.651299833, -1367.7581115465, 1032.7090842125],
+               [1047.7715909014, 1046.3428518977, -1356.6244049536, -1350.0756820336],
+               [-1205.7838185405, 1189.2981932381, -1213.0032967608, 1190.4006808215]],
+    "probs": [[0.3406484359, 0.0, 0.0, 0.6593515641], [0.8067047619, 0.1932952381, 0.0, 0.0],
+              [0.0, 0.2492740864, 0.0, 0.7507259136]],
+}
+TOY_SPREAD = {name: np.array(value, dtype=float) for name, value in TOY_SPREAD.items()}
 
 
 def pair(what, result):
@@ -189,6 +202,61 @@ def pair(what, result):
     if isinstance(result, np.ndarray) or not isinstance(result, (tuple, list)) or len(result) != 2:
         raise CheckFailure(f"{what} returned {type(result).__name__}; it must return two "
                            "arrays: `return scores, hidden`.")
+    return result
+
+
+def check_no_overflow(what, got, why):
+    """Fail with `why` if `got` (softmax's answer) holds NaN or infinite values."""
+    try:
+        finite = np.all(np.isfinite(np.asarray(got, dtype=float)))
+    except (TypeError, ValueError):
+        return  # not numbers: the check that follows says so
+    if not finite:
+        raise CheckFailure(f"{what} contains NaN or infinite values: {why}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Arguments left as they were: the notebook's functions do not write into what they are given
+# (the caller may use it again), and the tests check it.
+
+def keeping_arguments(function, *args):
+    """Return (function(*args), the names of the arguments it changed in place).
+
+    Every array argument, and every array in a dict argument (params), is compared with a copy
+    taken before the call; a name is the parameter's (`probs`, or `params["W1"]`)."""
+    try:
+        names = list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        names = []
+    names += [f"argument {i + 1}" for i in range(len(names), len(args))]
+    kept = [_arrays(name, arg) for name, arg in zip(names, args)]
+    result = function(*args)
+    changed = [name for pairs in kept for name, array, before in pairs
+               if array.shape != before.shape or not np.array_equal(array, before, equal_nan=True)]
+    return result, changed
+
+
+def _arrays(name, arg):
+    """[(name, array, copy)] of the arrays in an argument: itself, or a dict's values."""
+    if isinstance(arg, np.ndarray):
+        return [(name, arg, arg.copy())]
+    if isinstance(arg, dict):
+        return [(f"{name}[{key!r}]", value, value.copy()) for key, value in arg.items()
+                if isinstance(value, np.ndarray)]
+    return []
+
+
+ARGUMENTS_KEPT = ("the notebook's functions leave their arguments as they were, since the "
+                  "caller may use them again: work on a copy (grad = probs.copy()), or write "
+                  "x = x - m instead of x -= m.")
+
+
+def call_keeping(what, function, *args):
+    """Return function(*args), failing like checking.call, and if it changed an argument."""
+    result, changed = call(what, keeping_arguments, function, *args)
+    if changed:
+        raise CheckFailure(f"{what} changed its argument {changed[0]} in place: "
+                           + ARGUMENTS_KEPT)
     return result
 
 
