@@ -35,8 +35,9 @@ globals, as the fast tests do, the same code runs on ordinary objects.)
   finite-difference estimate fails there, or on the ordinary cases as a near miss, and the
   message asks whether it is one.
 
-* Invariants. The pure functions run in the kernel through the module's keeping_arguments,
-  and one that writes into an argument fails, after its values are checked
+* Invariants. The pure functions get the notebook's own objects as arguments, which the
+  grader reads back after the call (keys.call_and_read_back), and one that writes into an
+  argument fails, after its values are checked
   (ARGUMENTS_KEPT). softmax is also given rows whose scores spread over more than 2000, which
   only a shift by each row's maximum keeps finite (SPREAD). train is also run on default
   StandInNets, which record their mini-batches in the kernel: 30 batches of 2 from 3
@@ -452,13 +453,42 @@ def _call(what, function, *args):
         return checking.call(what, function, *args)
 
 
+# The parameters of the pure functions, as the notebook names them (for the messages).
+PARAMETER_NAMES = {
+    "forward": ("X", "params"), "softmax": ("scores",), "cost": ("probs", "y", "params", "reg"),
+    "dscores": ("probs", "y"), "batch_W": ("inputs", "deltas"),
+    **{name: ("X", "hidden", "dscores", "params", "reg")
+       for name in ("backward_W2", "backward_b2", "backward_W1", "backward_b1")},
+}
+
+
 def call_keeping(ns, what, name, *args):
     """Return (the notebook's name(*args), the names of the arguments it changed in place).
 
-    The call runs in the kernel through the read-only module's keeping_arguments (imported by
-    the test cell), which compares every array argument with a copy taken before the call:
-    the arguments travel to the kernel as copies, so the grader alone could not tell."""
-    return _call(what, kernel_class(ns, "keeping_arguments"), ns[name], *args)
+    The arguments travel to the kernel as copies, so the grader lends the notebook's own
+    objects instead and reads them back after the call (keys.call_and_read_back): every array
+    argument, and every array in a dict argument (params), is compared with what was given.
+    Nothing in the kernel is asked."""
+    result, after = keys.call_and_read_back(what, ns, ns[name], *args, call=_call)
+    changed = []
+    for label, before, now in zip(PARAMETER_NAMES[name], args, after):
+        changed += _changed_arrays(label, before, now)
+    return result, changed
+
+
+def _changed_arrays(label, before, now):
+    """The names of the arrays of one argument (itself, or a dict's values) that differ."""
+    if isinstance(before, dict):
+        now = now if isinstance(now, dict) else {}
+        return [name for key, value in before.items() if isinstance(value, np.ndarray)
+                for name in _changed_arrays(f"{label}[{key!r}]", value, now.get(key))]
+    if not isinstance(before, np.ndarray):
+        return []
+    try:
+        now = np.asarray(now, dtype=float)
+    except (TypeError, ValueError):
+        return [label]
+    return [] if now.shape == before.shape and np.array_equal(now, before, equal_nan=True) else [label]
 
 
 def check_kept(what, changed):
