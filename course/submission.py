@@ -221,9 +221,20 @@ def nbgrader_error(result):
     return logged[0][:200] if logged else last_line(result.get("error"))
 
 
+LINE_KEPT = 300  # characters of a message's last line kept in submissions.csv
+
+
 def last_line(text, default="unknown error"):
+    """The last non-blank line of `text`, at most LINE_KEPT characters: a longer one keeps
+    its start (which check) and its end (the diagnosis, which comes last) around an ellipsis."""
     lines = [line for line in str(text or "").strip().splitlines() if line.strip()]
-    return lines[-1][:300] if lines else default
+    if not lines:
+        return default
+    line = lines[-1]
+    if len(line) <= LINE_KEPT:
+        return line
+    head = LINE_KEPT // 2
+    return line[:head] + " … " + line[-(LINE_KEPT - head - 3):]
 
 
 def number(value):
