@@ -83,7 +83,8 @@ def print_table(course):
     lines = []
     for assignment in sorted({a for a, _ in points}):
         students = sorted(s for a, s in points if a == assignment)
-        functions = list(points[(assignment, students[0])])
+        # Every student's cells, in order: a written answer has a row once it is graded by hand.
+        functions = list(dict.fromkeys(f for s in students for f in points[(assignment, s)]))
         widths = [max(len(f), 7) + 2 for f in functions]
         width = max(len(s) for s in students) + 2
         lines.append(f"\n{assignment}\n" + "student".ljust(width)
@@ -92,6 +93,7 @@ def print_table(course):
             cells = points[(assignment, student)]
             row = statuses[(assignment, student)]
             lines.append(student.ljust(width)
-                         + "".join(f"{cells[f][0]:g}/{cells[f][1]:g}".rjust(w) for f, w in zip(functions, widths))
+                         + "".join((f"{cells[f][0]:g}/{cells[f][1]:g}" if f in cells else "-").rjust(w)
+                                   for f, w in zip(functions, widths))
                          + f"{row['score']:>5}/{row['max_score']:<3} {row['status']}: {row['message'][:70]}")
     return "\n".join(lines)

@@ -25,7 +25,7 @@ from .nbgrader_setup import course_config, nbgrader_api
 from .progress import Progress
 from .release import assignments as course_assignments
 from .sandbox import available as sandbox_works, remove_empty_groups
-from .submission import number
+from .submission import last_line, number
 from .worker import Job, files_of, links_in, write_files
 
 GRADES_COLUMNS = ["student", "assignment", "notebook", "grade_id", "points", "max_points"]
@@ -82,24 +82,60 @@ def grade(submitted, out=None, names=None, timeout=None, jobs=None, sandbox="aut
     except KeyboardInterrupt:
         log(f"\ninterrupted: {len(done)} of {len(done) + len(todo) - progress.done} finished; "
             "run the same command again to grade the rest")
+        book.close()
         raise
     finally:
-        book.close()
         remove_empty_groups()
-    records, grade_rows = [], []
-    for name in names:
-        tests = _test_points(masters[name])
-        for student in students:
-            record = done[(name, student)]
-            records.append(record)
-            grade_rows += [dict(student=student, assignment=name, notebook=nb, grade_id=gid,
-                                points=number(record.scores.get((nb, gid), 0.0)),
-                                max_points=number(points))
-                           for (nb, gid), points in tests.items()]
+    try:
+        _feedback_by_hand(api, db_url, book, ledger, done, log)
+        records, grade_rows, submission_rows = [], [], []
+        for name in names:
+            tests, written = _test_points(masters[name]), _written_points(masters[name])
+            for student in students:
+                record = done[(name, student)]
+                final = gradebook.final(db_url, name, student, book) if record.status == "graded" else {}
+                records.append(record)
+                submission_rows.append(record.row(tests, written, final))
+                grade_rows += [_grade_row(record, key, points, final) for key, points in tests.items()]
+                grade_rows += [_grade_row(record, key, points, final) for key, points in written.items()
+                               if final.get(key, (None,))[0] is not None]
+    finally:
+        book.close()
     _write_csv(root / "grades.csv", GRADES_COLUMNS, grade_rows)
-    _write_csv(root / "submissions.csv", SUBMISSIONS_COLUMNS,
-               [r.row(_test_points(masters[r.assignment])) for r in records])
+    _write_csv(root / "submissions.csv", SUBMISSIONS_COLUMNS, submission_rows)
     return records
+
+
+def _grade_row(record, key, max_points, final):
+    """One line of grades.csv: the gradebook's score now (changed or given by hand), else the
+    autograder's."""
+    points = final.get(key, (None,))[0]
+    return dict(student=record.student, assignment=record.assignment, notebook=key[0], grade_id=key[1],
+                points=number(record.scores.get(key, 0.0) if points is None else points),
+                max_points=number(max_points))
+
+
+def _feedback_by_hand(api, db_url, book, ledger, done, log):
+    """Make the feedback page again for each graded submission whose grades a person has
+    changed since its page was made (a written answer graded, a score overridden, a comment):
+    nbgrader's generate_feedback, with the course's hidden-test removal and sanitising, on the
+    course's own gradebook. The ledger remembers what each page shows."""
+    stale = []
+    for (name, student), record in done.items():
+        if record.status != "graded":
+            continue
+        marks = gradebook.by_hand(db_url, name, student, book)
+        if marks != ledger.feedback_marks(name, student):
+            stale.append((name, student, marks))
+    for name, student, marks in stale:
+        result = api.generate_feedback(name, student, force=True)
+        if result["success"]:
+            ledger.set_feedback_marks(name, student, marks)
+        else:
+            log(f"warning: the feedback of {student} on {name} could not be made again with the "
+                f"grades given by hand: {last_line(result.get('error'))}")
+    if stale:
+        log(f"{len(stale)} feedback page(s) made again with grades given by hand")
 
 
 def _unfinished(book, db_url, ledger, names, students, submitted, master_files, settings, force):
@@ -158,6 +194,12 @@ def _test_points(masters):
     """{(notebook, test grade_id): max points} for the assignment's notebooks, in cell order."""
     return {(nb_name, notebooks.grade_id(c)): float(notebooks.nbgrader(c)["points"])
             for nb_name, nb in masters.items() for c in nb.cells if notebooks.is_test(c)}
+
+
+def _written_points(masters):
+    """{(notebook, grade_id): max points} of the written answers graded by hand (task cells)."""
+    return {(nb_name, notebooks.grade_id(c)): float(notebooks.nbgrader(c)["points"])
+            for nb_name, nb in masters.items() for c in nb.cells if notebooks.is_written(c)}
 
 
 def _write_csv(path, columns, rows):

@@ -5,6 +5,12 @@ SQLite or PostgreSQL, has one writer: the coordinator, which copies each result 
 `record`. It sets exactly the fields nbgrader's autograde sets (SaveAutoGrades and the late
 penalty), the same way, so a gradebook filled this way equals one filled by autograde itself,
 and a grader's manual scores survive a re-grade as they would in nbgrader.
+
+Scores read back come in two kinds: `scores` are the autograder's own (what a worker found,
+and what decides whether a submission must be graded again), `final` are what the
+instructor's gradebook says now: a score changed by hand in formgrader replaces the
+autograder's, and a written answer (an nbgrader task cell) has a score only once a person
+has given it one.
 """
 from nbgrader.api import Gradebook, MissingEntry
 
@@ -20,7 +26,8 @@ def entries(db_url, assignment, student):
             "timestamp": submission.timestamp.isoformat() if submission.timestamp else None,
             "notebooks": {nb.name: {
                 "penalty": nb.late_submission_penalty,
-                "grades": {g.name: g.auto_score for g in nb.grades},
+                # Task cells are graded by hand only: autograde never touches them.
+                "grades": {g.name: g.auto_score for g in nb.grades if not _is_task(g)},
                 "comments": {c.name: c.auto_comment for c in nb.comments},
             } for nb in submission.notebooks},
         }
@@ -75,16 +82,66 @@ def dump(db_url):
     return rows
 
 
+def _is_task(grade):
+    return grade.cell.type == "TaskCell"
+
+
+def _submission(gradebook, assignment, student):
+    try:
+        return gradebook.find_submission(assignment, student)
+    except MissingEntry:
+        return None
+
+
 def scores(db_url, assignment, student, gradebook=None):
-    """{(notebook, grade_id): score} of the code cells of one submission; {} if there is none.
+    """{(notebook, grade_id): autograder's score} of the code cells of one submission; {} if
+    there is none. Scores changed by hand are left out: they do not make a submission new.
 
     gradebook: an open Gradebook of `db_url` to use instead of opening one."""
     if gradebook is None:
         with Gradebook(db_url) as gradebook:
             return scores(db_url, assignment, student, gradebook)
-    try:
-        submission = gradebook.find_submission(assignment, student)
-    except MissingEntry:
+    submission = _submission(gradebook, assignment, student)
+    if submission is None:
         return {}
-    return {(nb.name, g.name): float(g.score or 0.0)
+    return {(nb.name, g.name): float(g.auto_score or 0.0)
             for nb in submission.notebooks for g in nb.grades if g.cell_type == "code"}
+
+
+def final(db_url, assignment, student, gradebook=None):
+    """{(notebook, grade_id): (points or None, changed by hand)} of every graded cell of one
+    submission as the gradebook holds it now; {} if there is none.
+
+    A manual score (plus extra credit) replaces the autograder's, as in nbgrader's totals. A
+    written answer's points are None until someone has graded it."""
+    if gradebook is None:
+        with Gradebook(db_url) as gradebook:
+            return final(db_url, assignment, student, gradebook)
+    submission = _submission(gradebook, assignment, student)
+    if submission is None:
+        return {}
+    found = {}
+    for nb in submission.notebooks:
+        for g in nb.grades:
+            by_hand = g.manual_score is not None
+            graded = by_hand or (g.auto_score is not None and not _is_task(g))
+            found[(nb.name, g.name)] = (float(g.score or 0.0) if graded else None, by_hand)
+    return found
+
+
+def by_hand(db_url, assignment, student, gradebook=None):
+    """Everything a person has put into one submission's grades, as a sorted list of lists:
+    manual scores, extra credit and comments. It changes exactly when a feedback page made
+    before it has become out of date."""
+    if gradebook is None:
+        with Gradebook(db_url) as gradebook:
+            return by_hand(db_url, assignment, student, gradebook)
+    submission = _submission(gradebook, assignment, student)
+    if submission is None:
+        return []
+    marks = []
+    for nb in submission.notebooks:
+        marks += [[nb.name, g.name, g.manual_score, g.extra_credit] for g in nb.grades
+                  if g.manual_score is not None or g.extra_credit is not None]
+        marks += [[nb.name, c.name, c.manual_comment] for c in nb.comments if c.manual_comment]
+    return sorted(marks, key=repr)

@@ -2,8 +2,9 @@
 
 One small JSON file per submission, LEDGER/<assignment>/<student>.json, written (atomically)
 only after the submission's gradebook entries, autograded copy and feedback are in place. It
-holds the submission's record and a fingerprint of everything its grade depends on: the
-submitted files, the assignment's master files, the grading settings and the grader's own code.
+holds the submission's record, a fingerprint of everything its grade depends on (the submitted
+files, the assignment's master files, the grading settings and the grader's own code), and
+what its feedback page shows of the grades given by hand.
 An interrupted run leaves no entry for the submissions it was grading, so the next run grades
 them again, and nbgrader's update-in-place means nothing is counted twice.
 """
@@ -59,8 +60,25 @@ class Ledger:
         return Submission.from_json(entry["record"])
 
     def write(self, record, fingerprint):
-        path = self._path(record.assignment, record.student)
+        """Note `record` as finished; its feedback page is the worker's, with nothing by hand."""
+        self._write(record.assignment, record.student,
+                    {"fingerprint": fingerprint, "record": record.to_json()})
+
+    def feedback_marks(self, assignment, student):
+        """What a person had put into the grades when this submission's feedback page was made
+        (gradebook.by_hand); [] for a page made by the autograder alone."""
+        try:
+            return json.loads(self._path(assignment, student).read_text()).get("feedback_marks", [])
+        except (OSError, ValueError):
+            return []
+
+    def set_feedback_marks(self, assignment, student, marks):
+        entry = json.loads(self._path(assignment, student).read_text())
+        self._write(assignment, student, dict(entry, feedback_marks=marks))
+
+    def _write(self, assignment, student, entry):
+        path = self._path(assignment, student)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial")
-        partial.write_text(json.dumps({"fingerprint": fingerprint, "record": record.to_json()}))
+        partial.write_text(json.dumps(entry))
         os.replace(partial, path)

@@ -77,12 +77,15 @@ def _with_robust_execute():
 
 def _feedback_without_hidden_tests():
     from nbgrader.converters import GenerateFeedback
-    from nbgrader.preprocessors import ClearHiddenTests
+    from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme
     from .redact import RedactTestTracebacks
     from .sanitise import SanitiseFeedback
+    # Autograde restores locked cells from the gradebook, which keeps them as the source has
+    # them: hidden tests and the written answers' mark schemes come back into the autograded
+    # copy (where formgrader shows them to graders) and must leave it on the way to students.
     # SanitiseFeedback last: it cleans what every step before it has left, grades included.
     return list(GenerateFeedback.class_traits()["preprocessors"].default()) + [
-        ClearHiddenTests, RedactTestTracebacks, SanitiseFeedback]
+        ClearHiddenTests, ClearMarkScheme, RedactTestTracebacks, SanitiseFeedback]
 
 
 def _read_alembic_head_in_process():

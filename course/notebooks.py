@@ -37,6 +37,11 @@ def is_test(cell):
     return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
+def is_written(cell):
+    """True for a written answer graded by hand: an nbgrader task cell with points."""
+    return bool(nbgrader(cell).get("task")) and "points" in nbgrader(cell)
+
+
 def defined_names(cell):
     """Return the names of the functions and classes that a code cell defines at top level."""
     if cell.get("cell_type") != "code":

@@ -1,6 +1,7 @@
 """Grader side: reports on a graded cohort, read back from the gradebook: what an instructor looks at first.
 
-Per assignment: how many submissions, their mean and median score, the share of submissions
+Per assignment: how many submissions, their mean and median score (grades given by hand
+included), how many still wait for a written answer to be graded by hand, the share of submissions
 that got each graded function fully right, and the mistakes the checks named most often (read
 from the failing test cells of the autograded notebooks). Written as three CSVs and two PNGs
 per assignment into COURSE/reports/, and printed. `course grade` writes them after grading;
@@ -26,6 +27,7 @@ class AssignmentReport:
     scores: list = field(default_factory=list)  # one total per submission
     passed: Counter = field(default_factory=Counter)  # function -> submissions fully right
     mistakes: Counter = field(default_factory=Counter)  # (function, mistake) -> submissions
+    waiting: int = 0  # submissions with a written answer not yet graded by hand
 
     @property
     def count(self):
@@ -47,19 +49,26 @@ def collect(course, db=None):
             tested = notebooks.tested_functions(released)
             functions[assignment.name] = list(dict.fromkeys(tested.values()))
             top = sum(float(notebooks.nbgrader(c)["points"]) for nb in released.values()
-                      for c in nb.cells if notebooks.is_test(c))
+                      for c in nb.cells if notebooks.is_test(c) or notebooks.is_written(c))
+            written = {(nb_name, notebooks.grade_id(c)) for nb_name, nb in released.items()
+                       for c in nb.cells if notebooks.is_written(c)}
             report = reports[assignment.name] = AssignmentReport(assignment.name, top)
             for submission in assignment.submissions:
                 student, lost = submission.student.id, set()
-                total = 0.0
+                total, waiting = 0.0, False
                 for nb in submission.notebooks:
                     for g in nb.grades:
+                        if (nb.name, g.name) in written:
+                            waiting |= g.manual_score is None
+                            total += float(g.score or 0.0) if g.manual_score is not None else 0.0
+                            continue
                         if g.cell_type != "code" or (nb.name, g.name) not in tested:
                             continue
                         total += float(g.score or 0.0)
                         if float(g.score or 0.0) < float(g.max_score) - 1e-9:
                             lost.add(tested[(nb.name, g.name)])
                 report.scores.append(total)
+                report.waiting += waiting
                 report.passed.update(f for f in functions[assignment.name] if f not in lost)
                 for function, mistake in set(_mistakes(course, student, assignment.name, tested)):
                     report.mistakes[(function, mistake)] += 1
@@ -94,6 +103,7 @@ def write(course, db=None, folder=None):
     summary, rates, common = [], [], []
     for name, r in sorted(reports.items()):
         summary.append(dict(assignment=name, submissions=r.count, max_score=f"{r.max_score:g}",
+                            awaiting_manual_grading=r.waiting,
                             mean=f"{statistics.fmean(r.scores):.2f}" if r.scores else "",
                             median=f"{statistics.median(r.scores):g}" if r.scores else ""))
         rates += [dict(assignment=name, function=f, pass_rate=f"{rate:.3f}")
@@ -101,7 +111,8 @@ def write(course, db=None, folder=None):
         common += [dict(assignment=name, function=f, mistake=m, submissions=n)
                    for (f, m), n in r.mistakes.most_common(TOP_MISTAKES)]
         _plot(r, functions[name], folder / f"{name}-grades.png", folder / f"{name}-functions.png")
-    _write_csv(folder / "summary.csv", ["assignment", "submissions", "max_score", "mean", "median"], summary)
+    _write_csv(folder / "summary.csv", ["assignment", "submissions", "max_score", "awaiting_manual_grading",
+                                            "mean", "median"], summary)
     _write_csv(folder / "function-pass-rates.csv", ["assignment", "function", "pass_rate"], rates)
     _write_csv(folder / "common-mistakes.csv", ["assignment", "function", "mistake", "submissions"], common)
     return folder, _text(reports, functions)
@@ -114,7 +125,8 @@ def _text(reports, functions):
             lines.append(f"{name}: no submissions")
             continue
         lines.append(f"{name}: {r.count} submissions, mean {statistics.fmean(r.scores):.2f}, "
-                     f"median {statistics.median(r.scores):g} of {r.max_score:g}")
+                     f"median {statistics.median(r.scores):g} of {r.max_score:g}"
+                     + (f"; {r.waiting} with written answers to grade by hand" if r.waiting else ""))
         lines.append("  fully right: " + ", ".join(f"{f} {rate:.0%}" for f, rate in
                                                    r.pass_rates(functions[name]).items()))
         for (f, mistake), n in r.mistakes.most_common(TOP_MISTAKES):

@@ -16,20 +16,41 @@ from . import notebooks
 from .execute import KERNEL_DIED, OUTPUT_CUT, TIMEOUT
 
 
+NEEDS_MANUAL_GRADING = "needs manual grading"
+
+
 @dataclass
 class Submission:
     """One student's work on one assignment, and what grading it found."""
     student: str
     assignment: str
-    status: str = "graded"  # graded | missing | failed
+    status: str = "graded"  # graded | missing | failed (and in the CSV: needs manual grading)
     problems: list = field(default_factory=list)
     scores: dict = field(default_factory=dict)  # (notebook, grade_id) -> points
 
-    def row(self, tests):
-        score = sum(self.scores.get(key, 0.0) for key in tests)
-        message = "; ".join(self.problems) or "all tests passed"
-        return dict(student=self.student, assignment=self.assignment, status=self.status,
-                    score=number(score), max_score=number(sum(tests.values())), message=message)
+    def row(self, tests, written=None, final=None):
+        """This submission's line of submissions.csv.
+
+        tests, written: {(notebook, grade_id): max points} of the test cells and of the written
+        answers graded by hand; final: gradebook.final() of the submission, whose scores
+        (changed by hand or given by hand) replace the autograder's."""
+        written, final = written or {}, final or {}
+        points = {key: final[key][0] if final.get(key, (None,))[0] is not None else self.scores.get(key, 0.0)
+                  for key in tests}
+        marked = {key: final[key][0] for key in written if final.get(key, (None,))[0] is not None}
+        notes = ["; ".join(self.problems) or "all tests passed"]
+        changed = [key[1] for key in tests if final.get(key, (None, False))[1]]
+        if changed:
+            notes.append("scores changed by hand: " + ", ".join(changed))
+        status = self.status
+        waiting = [key[1] for key in written if key not in marked]
+        if status == "graded" and waiting:
+            status = NEEDS_MANUAL_GRADING
+            notes.append("written answers to grade by hand: " + ", ".join(waiting))
+        message = "; ".join(notes)
+        return dict(student=self.student, assignment=self.assignment, status=status,
+                    score=number(sum(points.values()) + sum(marked.values())),
+                    max_score=number(sum(tests.values()) + sum(written.values())), message=message)
 
     def to_json(self):
         return dict(student=self.student, assignment=self.assignment, status=self.status,

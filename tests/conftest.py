@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from course import ROOT, cohort, hostile
+from course import ROOT, cohort, hostile, notebooks
 from course.release import assignments as all_assignments
 
 GRADE_TIMEOUT = 10  # seconds per cell: every honest cell runs well below it
@@ -27,6 +27,13 @@ def assignments():
 # The assignment whose cohort also holds the broken submissions, cheats and resource abuses of
 # course/hostile.py: they test the grader, which is the same for every assignment.
 ADVERSARIAL = "03-backprop"
+
+
+def written_points(assignment):
+    """The points of the assignment's written answers, which wait for a person: grades.csv has
+    no row for them until someone has graded them (tests/test_manual_grades.py)."""
+    return sum(float(notebooks.nbgrader(c)["points"]) for nb in cohort.release_notebooks(assignment).values()
+               for c in nb.cells if notebooks.is_written(c))
 
 
 def corpus_students(assignment):

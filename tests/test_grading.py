@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import assignments, build_cohort
+from conftest import assignments, build_cohort, written_points
 from course import SOURCE, hostile, notebooks
 
 
@@ -94,21 +94,24 @@ def test_scores_add_up(graded):
     for key, row in graded.submissions.items():
         grades = graded.grades[key]
         assert float(row["score"]) == pytest.approx(sum(p for p, _ in grades.values()))
-        assert float(row["max_score"]) == pytest.approx(sum(m for _, m in grades.values()))
+        assert float(row["max_score"]) == pytest.approx(sum(m for _, m in grades.values())
+                                                        + written_points(key[1]))
 
 
 def hidden_lines():
-    """Every non-blank line of every hidden test region in source/."""
+    """Every non-blank line of every hidden test region and every written answer's mark scheme
+    (model answer and rubric) in source/."""
     lines = set()
     for path in SOURCE.glob("*/*.ipynb"):
         for cell in notebooks.read(path).cells:
-            parts = re.findall(r"BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", cell.source, re.S)
+            parts = re.findall(r"BEGIN (?:HIDDEN TESTS|MARK SCHEME)(.*?)### END (?:HIDDEN TESTS|MARK SCHEME)",
+                               cell.source, re.S)
             lines |= {line.strip() for part in parts for line in part.splitlines() if line.strip()}
     return lines
 
 
-def test_feedback_shows_scores_but_no_hidden_tests(graded):
-    secret = hidden_lines() | {"BEGIN HIDDEN TESTS"}
+def test_feedback_shows_scores_but_no_hidden_tests_or_mark_schemes(graded):
+    secret = hidden_lines() | {"BEGIN HIDDEN TESTS", "BEGIN MARK SCHEME"}
     assert len(secret) > 1
     pages = sorted((graded.out / "feedback").glob("*/*/*.html"))
     assert len(pages) >= len([c for c in graded.cases if c.status == "graded"])
@@ -116,10 +119,12 @@ def test_feedback_shows_scores_but_no_hidden_tests(graded):
         text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text()))
         assert not [line for line in secret if line in text], page
     for assignment in assignments():
-        best = float(graded.submissions[("perfect", assignment)]["max_score"])
+        row = graded.submissions[("perfect", assignment)]
+        best, top = float(row["score"]), float(row["max_score"])
+        assert best == top - written_points(assignment)
         for page in (graded.out / "feedback" / "perfect" / assignment).glob("*.html"):
             text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text()))
-            assert re.search(rf"Score: {best:g}(\.0)? / {best:g}", text), f"{page} shows no score"
+            assert re.search(rf"Score: {best:g}(\.0)? / {top:g}", text), f"{page} shows no score"
 
 
 def test_the_course_folders_stay_untouched_with_out(graded):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import nbformat
 
 from .. import cohort, notebooks
+from ..submission import NEEDS_MANUAL_GRADING
 
 
 @dataclass
@@ -68,13 +69,15 @@ def wrong_outcome(student, grades, row=None):
     """Return what is wrong with how `student` was graded ("" when it is right).
 
     grades: {test grade_id: (points, max points)}; row: the student's line of submissions.csv,
-    whose status and message are checked when given.
+    whose status and message are checked when given. A graded submission whose written answers
+    wait for a person ("needs manual grading") counts as graded.
     """
     lost = {g for g, (points, most) in grades.items() if points < most - 1e-9}
     if not grades:
         return "no scores at all"
     if row is not None:
-        if row["status"] != student.status:
+        status = "graded" if row["status"] == NEEDS_MANUAL_GRADING else row["status"]
+        if status != student.status:
             return f"status {row['status']!r}, expected {student.status!r}"
         if student.message and not re.search(student.message, row["message"]):
             return f"message {row['message']!r} does not match {student.message!r}"
