@@ -125,6 +125,8 @@ def test_feedback_shows_scores_but_no_hidden_tests_or_mark_schemes(graded):
         for page in (graded.out / "feedback" / "perfect" / assignment).glob("*.html"):
             text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text()))
             assert re.search(rf"Score: {best:g}(\.0)? / {top:g}", text), f"{page} shows no score"
+            # Figures drawn in a sandboxed kernel reach the page as images (not "<Figure ...>").
+            assert re.search(r'<img [^>]*src="data:image/png;base64,', page.read_text()), f"{page} shows no figure"
 
 
 def test_the_course_folders_stay_untouched_with_out(graded):

@@ -9,7 +9,8 @@ from course import sandbox
 
 
 def _run(code, kc):
-    """Execute `code` in the kernel; return what it printed."""
+    """Execute `code` in the kernel; return what it printed (and, for each output it
+    displayed, a line `display: <mime types>`)."""
     async def run():
         msg_id = kc.execute(code)
         printed = []
@@ -19,6 +20,8 @@ def _run(code, kc):
                 continue
             if msg["msg_type"] == "stream":
                 printed.append(msg["content"]["text"])
+            if msg["msg_type"] in ("display_data", "execute_result"):
+                printed.append("display: " + " ".join(sorted(msg["content"]["data"])) + "\n")
             if msg["msg_type"] == "error":
                 raise AssertionError("\n".join(msg["content"]["traceback"]))
             if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
@@ -87,6 +90,15 @@ def test_a_forked_kernel_starts_warm_and_the_next_finds_no_trace_of_it(factory):
     assert second["sleeping"] == []
     assert not second["tmp"] and not second["factory"]
     assert sum(name.startswith("notebook-") for name in second["folders"]) == 1
+
+
+def test_a_forked_kernel_shows_figures_as_images(factory):
+    """matplotlib was imported in the factory before any kernel existed: each kernel must still
+    hook the inline backend into its shell, or a figure reaches the notebook (and the feedback
+    page) only as the text <Figure size ...>."""
+    shown = asyncio.run(_kernel("import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nprint('drawn')\n"))
+    displays = [line for line in shown.splitlines() if line.startswith("display: ")]
+    assert any("image/png" in line for line in displays), shown
 
 
 def test_a_kernel_that_kills_the_factory_costs_only_its_own_run(factory):

@@ -174,7 +174,13 @@ def spawn(argv, cwd):
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         sys.argv = ["ipykernel_launcher", *argv]
         from ipykernel import kernelapp
-        kernelapp.launch_new_instance(argv=argv)
+        app = kernelapp.IPKernelApp.instance()
+        app.initialize(argv)
+        # matplotlib's inline backend hooks itself into the shell when it is imported, and it
+        # was imported here before any shell existed: hook it now, as `%matplotlib inline`
+        # does, so that figures are sent as images.
+        app.shell.enable_matplotlib("inline")
+        app.start()
     except SystemExit as stop:
         os._exit(stop.code if isinstance(stop.code, int) else 1)
     except BaseException:
