@@ -324,6 +324,12 @@ class Notebook(MutableMapping):
         (values read through `self[name]` are copies)."""
         return InNotebook(name)
 
+    def lending(self, function, positions):
+        """A stand-in for the kernel's `function` (a Remote) that passes its arguments at
+        `positions` as the kernel's own objects and brings them back as they are after the
+        call, in the same round trip: its `after` holds them (keys.call_and_read_back)."""
+        return _Lending(self._link, function, positions)
+
     def __getitem__(self, name):
         try:
             return self._link.request({"op": "get", "name": name})
@@ -350,6 +356,21 @@ class Notebook(MutableMapping):
 
     def __len__(self):
         return len(self._link.request({"op": "names"}))
+
+
+class _Lending:
+    """See Notebook.lending."""
+
+    def __init__(self, link, function, positions):
+        self._link, self._function, self._positions = link, function, list(positions)
+        self.after = None
+
+    def __call__(self, *args, **kwargs):
+        link = self._link
+        value, self.after = link.request({"op": "lend", "target": self._function._form(),
+                                          "args": link.encode(list(args)),
+                                          "kwargs": link.encode(kwargs), "lent": self._positions})
+        return value
 
 
 class _HiddenScope(dict):

@@ -74,8 +74,9 @@ def error_type(name):
 def serve(namespace, ask=input):
     """Return the kernel-side request handler over the notebook's `namespace`.
 
-    A request is JSON: {"op": "get"|"set"|"update"|"del"|"names"|"call"|"getattr"|"setattr"|
-    "restore", ...}; "restore" puts back every name that set, update and del changed since the
+    A request is JSON: {"op": "get"|"set"|"update"|"del"|"names"|"call"|"lend"|"getattr"|
+    "setattr"|"restore", ...}; "lend" is a call that also answers with its arguments at the
+    positions "lent" as they are after the call (the grader compares); "restore" puts back every name that set, update and del changed since the
     last restore (a hidden test leaves the notebook as it found it). The answer is JSON:
     {"value": form} or {"error": [name, message]}. A request may name grader-side callables
     (references with "remote": true); calling one sends the grader a JSON callback request
@@ -144,6 +145,10 @@ def serve(namespace, ask=input):
             elif op == "call":
                 function = target(request)
                 value = function(*decode(request["args"], resolve), **decode(request["kwargs"], resolve))
+            elif op == "lend":
+                function, args = target(request), decode(request["args"], resolve)
+                result = function(*args, **decode(request["kwargs"], resolve))
+                value = [result, [args[i] for i in request["lent"]]]
             elif op == "getattr":
                 value = getattr(target(request), request["name"])
             elif op == "setattr":

@@ -25,7 +25,7 @@ import copy
 
 import numpy as np
 
-from course import checking
+from course import checking, judge
 
 FINITE_DIFFERENCE = ("is it a finite-difference estimate? Write out the derivative exactly; an "
                      "exact formula agrees to about 1e-14.")
@@ -83,13 +83,21 @@ def call_and_read_back(what, ns, function, *args, call=checking.call):
 
     A value read from the notebook while grading is a copy, so an answer that overwrites its
     argument (X -= X.mean(axis=0)) would go unseen: each data argument (an array, a dict or a
-    list) is put in the notebook first and passed as the notebook's own object
-    (judge.Notebook.own), then read back after the call. Other arguments (numbers, objects
+    list) is handed to the kernel's function as an object of the kernel's own and sent back
+    as it is after the call, in the call's own round trip (judge.Notebook.lending). For a
+    function that is not the kernel's, each is put in the notebook first, passed as the
+    notebook's own object (judge.Notebook.own) and read back after the call. Other arguments (numbers, objects
     that live in the kernel) are passed as they are and count as unchanged. In-process (ns a
     plain dict) the objects are passed directly. The grader compares; nothing in the kernel
     is asked whether it changed anything.
     """
-    slots = {i: ARGUMENT.format(i) for i, value in enumerate(args) if _is_data(value)}
+    lent = [i for i, value in enumerate(args) if _is_data(value)]
+    if isinstance(function, judge.Remote) and hasattr(ns, "lending"):  # one round trip
+        lending = ns.lending(function, lent)
+        got = call(what, lending, *args)
+        after = dict(zip(lent, lending.after))
+        return got, [after.get(i, value) for i, value in enumerate(args)]
+    slots = {i: ARGUMENT.format(i) for i in lent}
     ns.update({slot: copy.deepcopy(args[i]) for i, slot in slots.items()})
     try:
         own = getattr(ns, "own", ns.__getitem__)
