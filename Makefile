@@ -10,6 +10,7 @@ demo: $(VENV)/.installed
 	$(PY) -m course demo
 
 test: $(VENV)/.installed
+	tools/debian-packages
 	$(PY) -m pytest -q tests
 
 release: $(VENV)/.installed
@@ -18,8 +19,12 @@ release: $(VENV)/.installed
 check-release: $(VENV)/.installed
 	$(PY) -m course release --check
 
+# Students work in work/<assignment>/ (git-ignored), copied once from release/: `make release`
+# may overwrite release/, never work/. As root, jupyter needs --allow-root.
 lab: $(VENV)/.installed
-	cd release && ../$(VENV)/bin/jupyter lab
+	mkdir -p work
+	for a in release/*/; do [ -e "work/$$(basename $$a)" ] || cp -r "$$a" work/; done
+	cd work && ../$(VENV)/bin/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,4 +33,4 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 clean:
-	rm -rf demo-output autograded/*/ feedback submitted gradebook.db ledger reports
+	rm -rf demo-output autograded/*/ feedback submitted gradebook.db ledger reports grades.csv submissions.csv
