@@ -4,13 +4,26 @@
 (see course/nbgrader_setup.py), so plain `nbgrader` commands keep stock behaviour.
 """
 import os
+import sys
+
+# The course's own package (late-penalty plugin, grading steps) for every nbgrader command.
+ROOT = os.path.dirname(os.path.abspath(__file__))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
 
 c = get_config()  # noqa: F821 (injected by traitlets when nbgrader loads this file)
 
 # One course, one gradebook: the id nbgrader stores with every submission.
 c.CourseDirectory.course_id = "backprop-by-hand"
 # The repository itself is the course directory, wherever it is cloned.
-c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.root = ROOT
+# Late work: nbgrader finds how late a submission is (the exchange's timestamp.txt against the
+# assignment's due date in the gradebook); the course takes 10 % of a notebook's score per
+# started day late (course/late_penalty.py). nbgrader's own policies: "none" or "zero", with
+# c.AssignLatePenalties.plugin_class = "nbgrader.plugins.LateSubmissionPlugin" and
+# c.LateSubmissionPlugin.penalty_method.
+c.AssignLatePenalties.plugin_class = "course.late_penalty.PerDayPenalty"
+c.PerDayPenalty.share_per_day = 0.1
 # Students see a friendly sentence instead of a bare NotImplementedError().
 c.ClearSolutions.code_stub = {
     "python": "# YOUR CODE HERE\n"

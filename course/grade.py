@@ -65,8 +65,9 @@ def grade(submitted, out=None, names=None, timeout=None, jobs=None, sandbox="aut
     ledger, todo, done, progress = Ledger(root / "ledger"), {}, {}, Progress(0)
     book = Gradebook(db_url, api.coursedir.course_id)  # one session for the whole run
     try:
+        duedates = {name: _duedate(book, name) for name in names}
         todo, done = _unfinished(book, db_url, ledger, names, students, submitted, master_files,
-                                 settings, force)
+                                 settings, duedates, force)
         if done:
             log(f"{len(done)} submission(s) already graded, skipped (--force grades them again)")
         progress = Progress(len(todo))
@@ -93,9 +94,11 @@ def grade(submitted, out=None, names=None, timeout=None, jobs=None, sandbox="aut
             tests, written = _test_points(masters[name]), _written_points(masters[name])
             for student in students:
                 record = done[(name, student)]
-                final = gradebook.final(db_url, name, student, book) if record.status == "graded" else {}
+                graded = record.status == "graded"
+                final = gradebook.final(db_url, name, student, book) if graded else {}
+                late = gradebook.lateness(db_url, name, student, book) if graded else (0.0, 0.0)
                 records.append(record)
-                submission_rows.append(record.row(tests, written, final))
+                submission_rows.append(record.row(tests, written, final, late))
                 grade_rows += [_grade_row(record, key, points, final) for key, points in tests.items()]
                 grade_rows += [_grade_row(record, key, points, final) for key, points in written.items()
                                if final.get(key, (None,))[0] is not None]
@@ -138,7 +141,15 @@ def _feedback_by_hand(api, db_url, book, ledger, done, log):
         log(f"{len(stale)} feedback page(s) made again with grades given by hand")
 
 
-def _unfinished(book, db_url, ledger, names, students, submitted, master_files, settings, force):
+def _duedate(book, name):
+    """The assignment's due date in the course's gradebook (set in formgrader or with `nbgrader
+    db assignment add --duedate`), as ISO text in UTC, or None."""
+    duedate = book.find_assignment(name).duedate
+    return duedate.isoformat() if duedate else None
+
+
+def _unfinished(book, db_url, ledger, names, students, submitted, master_files, settings, duedates,
+                force):
     """({(assignment, student): (Job, fingerprint)} still to grade, {(assignment, student):
     record} that an earlier run finished with these exact inputs and whose grades are still in
     the gradebook)."""
@@ -149,8 +160,9 @@ def _unfinished(book, db_url, ledger, names, students, submitted, master_files, 
             links = ["."] if (submitted / student).is_symlink() else links_in(folder)
             present = folder.is_dir() and "." not in links
             job = Job(name, student, files_of(folder) if present else {}, present, master_files[name],
-                      links=links, **settings)
-            mark = fingerprint(name, job.files, job.masters, dict(settings, present=present, links=links))
+                      links=links, duedate=duedates[name], **settings)
+            mark = fingerprint(name, job.files, job.masters,
+                               dict(settings, present=present, links=links, duedate=duedates[name]))
             record = None if force else ledger.finished(name, student, mark)
             if record and (record.status != "graded" or
                            gradebook.scores(db_url, name, student, book) == record.scores):

@@ -129,6 +129,19 @@ def final(db_url, assignment, student, gradebook=None):
     return found
 
 
+def lateness(db_url, assignment, student, gradebook=None):
+    """(seconds past the due date, late penalty in points) of one submission, as nbgrader's
+    autograde and its late-submission plugin recorded them; (0, 0) when on time or absent."""
+    if gradebook is None:
+        with Gradebook(db_url) as gradebook:
+            return lateness(db_url, assignment, student, gradebook)
+    submission = _submission(gradebook, assignment, student)
+    if submission is None:
+        return 0.0, 0.0
+    penalty = sum(float(nb.late_submission_penalty or 0.0) for nb in submission.notebooks)
+    return float(submission.total_seconds_late or 0.0), penalty
+
+
 def by_hand(db_url, assignment, student, gradebook=None):
     """Everything a person has put into one submission's grades, as a sorted list of lists:
     manual scores, extra credit and comments. It changes exactly when a feedback page made

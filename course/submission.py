@@ -7,6 +7,7 @@ untouched and in place (each change is named), and no files but its own. After: 
 that timed out, killed the kernel, failed or had their output cut are named in the message.
 """
 import re
+import shutil
 from dataclasses import dataclass, field
 
 import nbformat
@@ -28,13 +29,15 @@ class Submission:
     problems: list = field(default_factory=list)
     scores: dict = field(default_factory=dict)  # (notebook, grade_id) -> points
 
-    def row(self, tests, written=None, final=None):
+    def row(self, tests, written=None, final=None, late=(0.0, 0.0)):
         """This submission's line of submissions.csv.
 
         tests, written: {(notebook, grade_id): max points} of the test cells and of the written
         answers graded by hand; final: gradebook.final() of the submission, whose scores
-        (changed by hand or given by hand) replace the autograder's."""
+        (changed by hand or given by hand) replace the autograder's; late: gradebook.lateness()
+        of the submission, whose penalty comes off the score as on nbgrader's feedback page."""
         written, final = written or {}, final or {}
+        seconds_late, penalty = late
         points = {key: final[key][0] if final.get(key, (None,))[0] is not None else self.scores.get(key, 0.0)
                   for key in tests}
         marked = {key: final[key][0] for key in written if final.get(key, (None,))[0] is not None}
@@ -42,6 +45,9 @@ class Submission:
         changed = [key[1] for key in tests if final.get(key, (None, False))[1]]
         if changed:
             notes.append("scores changed by hand: " + ", ".join(changed))
+        if seconds_late > 0:
+            notes.append(f"submitted {duration(seconds_late)} after the due date: "
+                         + (f"late penalty {number(penalty)} points" if penalty else "no late penalty"))
         status = self.status
         waiting = [key[1] for key in written if key not in marked]
         if status == "graded" and waiting:
@@ -49,7 +55,7 @@ class Submission:
             notes.append("written answers to grade by hand: " + ", ".join(waiting))
         message = "; ".join(notes)
         return dict(student=self.student, assignment=self.assignment, status=status,
-                    score=number(sum(points.values()) + sum(marked.values())),
+                    score=number(sum(points.values()) + sum(marked.values()) - penalty),
                     max_score=number(sum(tests.values()) + sum(written.values())), message=message)
 
     def to_json(self):
@@ -96,10 +102,50 @@ def prepare(work, masters, record, known=()):
                             + _tampering(nb, master))
         notebooks.write(nb, path)  # canonical nbformat 4, whatever version was submitted
         ready.append(nb_name)
-    extras = _remove_extra_files(work, {f"{m}.ipynb" for m in masters}, set(known))
+    record.problems += _check_exchange_files(work)
+    extras = _remove_extra_files(work, {f"{m}.ipynb" for m in masters} | set(EXCHANGE_FILES), set(known))
     if extras:
         record.problems.append(f"ignored files that are not part of the assignment: {', '.join(extras)}")
     return ready
+
+
+# Written by nbgrader's exchange when a student submits: when (late penalties) and the secret
+# that names the student's feedback files (release_feedback, fetch_feedback).
+EXCHANGE_FILES = {"timestamp.txt": 64, "submission_secret.txt": 256}  # name -> most bytes
+
+
+def _check_exchange_files(work):
+    """Keep nbgrader's exchange files that look like what the exchange writes; drop (and name)
+    the others, so that a garbled timestamp counts as none instead of failing the grading."""
+    from nbgrader.utils import parse_utc
+    problems = []
+    for name, most in EXCHANGE_FILES.items():
+        path = work / name
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            problems.append(f"{name} is not a file: ignored")
+            _remove(path)
+            continue
+        if not path.exists():
+            continue
+        data = path.read_bytes()[:most + 1]
+        try:
+            text = data.decode("ascii").strip()
+            if len(data) > most or not text or not text.isprintable():
+                raise ValueError(name)
+            if name == "timestamp.txt":
+                parse_utc(text)
+        except ValueError:
+            problems.append(f"{name} is not what nbgrader's exchange writes: ignored"
+                            + (" (graded as submitted on time)" if name == "timestamp.txt" else ""))
+            path.unlink()
+    return problems
+
+
+def _remove(path):
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
 
 
 def _remove_extra_files(work, keep, known):
@@ -256,6 +302,19 @@ def last_line(text, default="unknown error"):
         return line
     head = LINE_KEPT // 2
     return line[:head] + " … " + line[-(LINE_KEPT - head - 3):]
+
+
+def duration(seconds):
+    """A length of time as a person says it: 3 days 4 hours, 2 hours 5 minutes, 40 seconds."""
+    units = (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
+    parts, left = [], int(round(seconds))
+    for name, size in units:
+        count, left = divmod(left, size)
+        if count:
+            parts.append(f"{count} {name}{'s' * (count != 1)}")
+        if len(parts) == 2:
+            break
+    return " ".join(parts) or "0 seconds"
 
 
 def number(value):

@@ -32,6 +32,7 @@ class Job:
     timeout: int = None
     sandbox: str = "auto"
     links: list = field(default_factory=list)  # symbolic links in the folder, never followed
+    duedate: str = None  # the assignment's due date in the course's gradebook (ISO, UTC), if any
 
 
 @dataclass
@@ -107,6 +108,7 @@ class PrivateCourse:
             submitted_dir=self.folder / "submitted", timeout=timeout, sandbox=sandbox,
             scratch=self.folder))
         self.registered = {}  # assignment -> (digest of its master files, release notebooks)
+        self.duedates = {}  # assignment -> the due date its private gradebook holds
 
     def masters(self, name, files):
         """Register the assignment (once per version of its files); {notebook: release notebook}."""
@@ -119,6 +121,17 @@ class PrivateCourse:
             release = self.folder / "release" / name
             self.registered[name] = (digest, {p.stem: notebooks.read(p) for p in sorted(release.glob("*.ipynb"))})
         return self.registered[name][1]
+
+    def due(self, name, duedate):
+        """Give the assignment the course's due date, so that nbgrader's autograde finds a
+        submission's lateness and its late-submission plugin the penalty, as in the course."""
+        if self.duedates.get(name, "unset") != duedate:
+            from datetime import datetime
+            from nbgrader.api import Gradebook
+            with Gradebook(self.api.coursedir.db_url) as book:
+                book.update_or_create_assignment(
+                    name, duedate=datetime.fromisoformat(duedate) if duedate else None)
+            self.duedates[name] = duedate
 
 
 _COURSES = {}
@@ -141,6 +154,7 @@ def run(job):
         _COURSES[key] = PrivateCourse(job.timeout, job.sandbox)
     course = _COURSES[key]
     masters = course.masters(job.assignment, job.masters)
+    course.due(job.assignment, job.duedate)
     work = course.folder / "submitted" / job.student / job.assignment
     graded = course.folder / "autograded" / job.student / job.assignment
     feedback = course.folder / "feedback" / job.student / job.assignment
@@ -152,6 +166,9 @@ def run(job):
     try:
         record = grade_one(course.api, course.folder, work, job.student, job.assignment, masters,
                            known=set(job.masters), links=job.links)
+        if record.status == "graded":
+            for folder in (graded, feedback):
+                _exchange_placeholders(folder)
         result = Result(record, files_of(graded), files_of(feedback))
         if record.status == "graded":
             result.entries = gradebook.entries(course.api.coursedir.db_url, job.assignment, job.student)
@@ -159,6 +176,21 @@ def run(job):
     finally:
         for folder in (work, graded, feedback):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _exchange_placeholders(folder):
+    """nbgrader's release_feedback stops, for the whole class, at the first feedback folder
+    without the exchange's timestamp.txt and submission_secret.txt (a submission collected by
+    hand, or with a garbled timestamp). Give such a folder a timestamp that says it is none
+    (the epoch; lateness was decided without it) and a random secret, which names the page in
+    the exchange where nobody can find it: the release goes on for everyone else."""
+    import secrets
+    if not folder.is_dir():
+        return
+    if not (folder / "timestamp.txt").exists():
+        (folder / "timestamp.txt").write_text("1970-01-01 00:00:00.000000 UTC")
+    if not (folder / "submission_secret.txt").exists():
+        (folder / "submission_secret.txt").write_text(secrets.token_hex(16))
 
 
 def grade_one(api, root, work, student, name, masters, known=(), links=()):
