@@ -27,7 +27,7 @@ of shape (N, 2), their scores an array of shape (N, 1).
 
 While nbgrader grades a submission (environment variable NBGRADER_EXECUTION=autograde), the
 demonstrations and plots print one line and return at once, so grading stays quick; the data,
-the examples and the stand-ins behave exactly the same.
+the examples, the stand-ins and `data_term` (which the trainer calls) behave exactly the same.
 """
 import os
 
