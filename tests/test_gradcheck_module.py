@@ -182,12 +182,72 @@ def test_overfitting_without_the_penalty_and_settling_with_it():
     ns = notebook_namespace()
     plain, penalised = trained(ns, 0.0), trained(ns, 1e-3)
     assert plain.J[-1] < 1e-6  # the four training points are fitted almost exactly
-    test = np.asarray(plain.testJ)
+    assert plain.trainError == plain.J  # without the penalty the cost is the data term
+    test = np.asarray(plain.testError)
     assert test[-1] > 20 * test.min() and np.argmin(test) < len(test) - 5
-    test = np.asarray(penalised.testJ)
+    test = np.asarray(penalised.testError)
     assert test[-1] < 1.2 * test.min() and np.all(test[len(test) // 2:] < 1.2 * test.min())
     assert penalised.J[-1] < 1.05 * min(penalised.J)
-    assert penalised.testJ[-1] < plain.testJ[-1] / 10
+    assert penalised.testError[-1] < plain.testError[-1] / 10
+    # the penalised network pays for its weights on the training set: cost > error > plain's
+    assert penalised.J[-1] > penalised.trainError[-1] > 100 * plain.trainError[-1]
+
+
+def test_the_trainer_records_the_data_term_without_the_penalty():
+    """T.testError is the test set's mean half squared error, whatever Lambda is."""
+    ns = notebook_namespace()
+    T = trained(ns, 1e-2)
+    N = T.N
+    for X, y, recorded in ((ns["trainX"], ns["trainY"], T.trainError),
+                           (ns["testX"], ns["testY"], T.testError)):
+        data = 0.5 * np.mean((y - N.forward(X)) ** 2)
+        assert np.isclose(recorded[-1], data, rtol=1e-12)
+        assert np.isclose(gm.data_term(N, X, y), data, rtol=1e-12)
+    assert N.Lambda == 1e-2  # put back after each call
+    penalty = 0.5 * N.Lambda * (np.sum(N.W1 ** 2) + np.sum(N.W2 ** 2))
+    assert np.isclose(T.J[-1], T.trainError[-1] + penalty, rtol=1e-12)
+    assert np.isclose(gm.points(0.5 * 0.04 ** 2), 4.0)  # 4 points off on every student
+
+
+def test_data_term_puts_Lambda_back_when_the_cost_fails():
+    class Failing:
+        Lambda = 0.3
+
+        def costFunction(self, X, y):
+            assert self.Lambda == 0
+            raise ValueError("broken")
+    N = Failing()
+    with pytest.raises(ValueError):
+        gm.data_term(N, None, None)
+    assert N.Lambda == 0.3
+
+
+def test_lambda_sweep_judges_every_network_by_its_test_error(capsys):
+    ns = notebook_namespace()
+    np.random.seed(8)
+    start = ns["Neural_Network"]().getParams()
+    Lambdas = (1e-5, 3e-5, 1e-3, 3e-3, 1e-1)
+    rows = gm.lambda_sweep(ns["Neural_Network"], ns["trainer"], start, ns["trainX"],
+                           ns["trainY"], ns["testX"], ns["testY"], Lambdas=Lambdas)
+    assert [row["Lambda"] for row in rows] == [0.0, *Lambdas]
+    by = {row["Lambda"]: row for row in rows}
+    assert np.isclose(by[0.0]["test"], trained(ns, 0.0).testError[-1], rtol=1e-10)
+    assert by[0.0]["test_with_penalty"] == by[0.0]["test"]
+    for row in rows[1:]:
+        assert row["test_with_penalty"] > row["test"]  # the surcharge of the penalty
+        assert np.isclose(row["points"], 100 * np.sqrt(2 * row["test"]))
+    best = min(rows, key=lambda row: row["test"])
+    assert best["Lambda"] == 3e-3 and best["points"] < 5 < 40 < by[0.0]["points"]
+    # the cost with its penalty ranks 3e-5 ahead of 1e-3; the test error, the other way round
+    assert by[3e-5]["test_with_penalty"] < by[1e-3]["test_with_penalty"]
+    assert by[3e-5]["test"] > by[1e-3]["test"]
+    assert by[1e-1]["train"] > by[3e-3]["train"] > by[0.0]["train"]  # underfitting on the right
+    assert len(capsys.readouterr().out.strip().splitlines()) >= 1 + len(rows)
+    (axes,) = plt.gcf().axes
+    assert axes.get_xscale() == axes.get_yscale() == "log"
+    labels = [line.get_label() for line in axes.lines]
+    test = axes.lines[labels.index("test error (data term): the measure")]
+    assert np.allclose(test.get_ydata(), [by[L]["test"] for L in Lambdas])
 
 
 def test_plots_draw_the_costs_and_the_predictions():
@@ -196,8 +256,10 @@ def test_plots_draw_the_costs_and_the_predictions():
     gm.plot_costs(T, "title")
     (axes,) = plt.gcf().axes
     assert axes.get_yscale() == "log" and axes.get_title() == "title"
-    assert np.array_equal(axes.lines[0].get_ydata(), T.J)
-    assert np.array_equal(axes.lines[1].get_ydata(), T.testJ)
+    assert np.array_equal(axes.lines[0].get_ydata(), T.trainError)
+    assert np.array_equal(axes.lines[1].get_ydata(), T.testError)
+    assert np.array_equal(axes.lines[2].get_ydata(), T.J)
+    assert all(line.get_label() for line in axes.lines[:3]) and axes.get_legend()
     plt.close("all")
     gm.plot_predictions([T.N, T.N], ["a", "b"], *gm.score_table())
     assert [a.get_title() for a in plt.gcf().axes[:2]] == ["a", "b"]
@@ -221,6 +283,7 @@ def test_initialisation_demo_shows_the_stall_and_the_symmetry_trap():
 @pytest.mark.parametrize("name,args", [
     ("seeded_bugs", (None, None, None, None)), ("step_size_sweep", (None, None, None)),
     ("plot_costs", (None,)), ("plot_predictions", (None, None, None, None, None, None)),
+    ("lambda_sweep", (None,) * 7), ("plot_sigmoid", (None, None)), ("warm_up", (None, None, None)),
     ("initialisation_demo", (None, None, None, None)),
 ])
 def test_demonstrations_return_at_once_while_grading(monkeypatch, capsys, name, args):
@@ -255,3 +318,53 @@ def test_the_networks_costFunction_takes_a_one_element_array_as_its_number():
     three = np.array([1.0, 2.0, 3.0])
     ns["costFunction"] = lambda self, X, y: three
     assert N.costFunction(None, None) is three
+
+
+def test_seeded_bugs_use_the_course_relative_error():
+    """The wrong sign gives exactly 1, the largest value, not infinity (|a + b| = 0)."""
+    ns = notebook_namespace()
+    np.random.seed(0)
+    N = ns["Neural_Network"](Lambda=1e-4)
+    errors = gm.seeded_bugs(N, ns["trainX"], ns["trainY"], ns["computeNumericalGradient"])
+    assert all(0 <= error <= 1 + 1e-12 for error in errors.values())
+    (sign,) = [error for bug, error in errors.items() if bug.startswith("wrong sign")]
+    assert abs(sign - 1) < 1e-8
+    from readonly import checking
+    assert gm.relative_error is checking.relative_error
+
+
+def test_plot_sigmoid_draws_both_curves_and_the_peak_of_the_slope(capsys):
+    ns = notebook_namespace()
+    N = ns["Neural_Network"]()
+    gm.plot_sigmoid(N.sigmoid, N.sigmoidPrime)
+    (axes,) = plt.gcf().axes
+    sigma, slope, peak = axes.lines[:3]
+    z = np.asarray(sigma.get_xdata())
+    assert np.allclose(sigma.get_ydata(), 1 / (1 + np.exp(-z)))
+    assert np.allclose(slope.get_ydata(), np.exp(-z) / (1 + np.exp(-z)) ** 2)
+    assert np.allclose(peak.get_xydata(), [[0.0, 0.25]])
+    assert axes.get_xlabel() and axes.get_ylabel() and axes.get_legend()
+    plt.close("all")
+
+    def stub(z):
+        raise NotImplementedError()
+    gm.plot_sigmoid(N.sigmoid, stub)  # a stub: only the sigmoid, and a line that says so
+    assert len(plt.gcf().axes[0].lines) == 2  # the sigmoid and the zero line
+    assert "not written yet" in capsys.readouterr().out
+
+
+def test_warm_up_shows_truncation_and_round_off(capsys):
+    """x**3 at 1: the central difference is off by exactly e**2, the forward one by 3e + e**2."""
+    found = gm.warm_up(lambda x: x ** 3, lambda x: 3 * x ** 2, 1.0)
+    steps, central, forward = found["steps"], found["central"], found["forward"]
+    large = steps > 1e-3
+    assert np.allclose(central[large], steps[large] ** 2, rtol=1e-6)
+    assert np.allclose(forward[large], 3 * steps[large] + steps[large] ** 2, rtol=1e-6)
+    small = steps < 1e-11
+    assert np.all(central[small] > 1e-7) and np.all(forward[small] > 1e-7)  # round-off
+    assert central.min() < 1e-10 and central.min() < forward.min() / 10
+    assert 1e-7 < steps[np.argmin(central)] < 1e-3  # the balance of the two errors
+    out = capsys.readouterr().out
+    assert "exact derivative at x = 1: 3" in out and len(out.strip().splitlines()) == 7
+    (axes,) = plt.gcf().axes
+    assert axes.get_xscale() == axes.get_yscale() == "log" and axes.get_legend()

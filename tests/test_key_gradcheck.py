@@ -385,7 +385,8 @@ def test_notebook_trainer_reaches_the_scipy_optimum():
                              start, jac=True, method="BFGS")
     assert np.allclose(bowl.getParams(), best.x, rtol=1e-10)
     assert np.allclose(best.x, bowl.bottom, atol=1e-5)
-    assert len(T.J) == len(T.testJ) == T.optimizationResults.nit
+    assert len(T.J) == len(T.trainError) == len(T.testError) == T.optimizationResults.nit
+    assert T.trainError == T.testError == T.J  # a stand-in has no penalty: its cost is its data term
 
 
 def test_public_values_come_from_the_key():

@@ -11,24 +11,30 @@ and costFunctionWrapper. This module supplies what the student is not asked to w
   `call_explaining_shapes`): each test gives the function it checks a network whose other
   methods are known to be right, so that it checks that one function alone (the hidden tests
   use the `Bowl` and `numerical_derivative` that their test cell imports);
-- the demonstrations: seeded backpropagation bugs against a gradient check (`seeded_bugs`),
-  the error of finite differences against the step size (`step_size_sweep`), the costs during
-  training (`plot_costs`), the predictions of trained networks (`plot_predictions`), and
-  optimisers stalling from a bad start (`initialisation_demo`).
+- the demonstrations: the sigmoid and its slope (`plot_sigmoid`), finite differences of a
+  function of one variable (`warm_up`), seeded backpropagation bugs against a gradient check
+  (`seeded_bugs`), the error of finite differences against the step size
+  (`step_size_sweep`), the errors during training (`plot_costs`, with `data_term`, which the
+  notebook's trainer records), the test error against the weight of the penalty
+  (`lambda_sweep`), the predictions of trained networks (`plot_predictions`), and optimisers
+  stalling from a bad start (`initialisation_demo`).
+
+Gradients are compared by the course's relative error, checking.relative_error:
+|a - b| / (|a| + |b|), between 0 (equal) and 1 (opposite, or one of them zero).
 
 Convention, as in the notebook: one row per example. N examples of the two inputs are an array
 of shape (N, 2), their scores an array of shape (N, 1).
 
 While nbgrader grades a submission (environment variable NBGRADER_EXECUTION=autograde), the
 demonstrations and plots print one line and return at once, so grading stays quick; the data,
-the examples and the stand-ins behave exactly the same.
+the examples, the stand-ins and `data_term` (which the trainer calls) behave exactly the same.
 """
 import os
 
 import numpy as np
 from scipy import optimize
 
-from .checking import CheckFailure, call
+from .checking import CheckFailure, call, relative_error
 
 # The made-up class behind the data: a score of about BASE points, plus PER_SLEEP points per
 # hour of sleep and PER_STUDY per hour of study, give or take NOISE points.
@@ -217,10 +223,75 @@ def check_cost_and_gradient(what, result, size):
 
 # --- demonstrations -----------------------------------------------------------------------
 
-def _relative_error(g, g_num):
-    """Return norm(g - g_num) / norm(g + g_num), the measure the notebook uses."""
-    g, g_num = np.ravel(g), np.ravel(g_num)
-    return float(np.linalg.norm(g - g_num) / np.linalg.norm(g + g_num))
+def plot_sigmoid(sigmoid, sigmoid_prime, z=np.linspace(-8, 8, 321)):
+    """Plot sigma and its derivative on one figure, and mark where the derivative peaks.
+
+    sigmoid, sigmoid_prime: functions of an array z, entry by entry (the network's sigmoid and
+    the student's sigmoidPrime). A sigmoid_prime that is not written yet (it raises
+    NotImplementedError) is left out, with a line that says so. Returns None.
+    """
+    if grading():
+        print("plot_sigmoid", SKIPPED)
+        return
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(7, 4.2))
+    axes.plot(z, sigmoid(z), color="tab:blue", label="sigma(z)")
+    try:
+        slope = np.asarray(sigmoid_prime(z), dtype=float)
+    except NotImplementedError:
+        print("sigmoidPrime is not written yet: only the sigmoid is drawn.")
+    else:
+        axes.plot(z, slope, color="tab:orange", label="sigma'(z)")
+        peak = int(np.argmax(slope))
+        axes.plot(z[peak], slope[peak], "o", color="tab:orange")
+        axes.annotate(f"largest slope {slope[peak]:.3g} at z = {z[peak]:.3g}",
+                      (z[peak], slope[peak]), xytext=(12, 18), textcoords="offset points")
+    axes.axhline(0, color="grey", linewidth=0.8)
+    axes.set(xlabel="z", ylabel="value", title="The sigmoid and its slope",
+             ylim=(-0.05, 1.05))
+    axes.grid(True, alpha=0.3)
+    axes.legend(loc="upper left")
+    figure.tight_layout()
+    plt.show()
+
+
+def warm_up(f, derivative, x, steps=np.logspace(-13, 0, 40), shown=(1e-1, 1e-2, 1e-4, 1e-6, 1e-8)):
+    """Compare central and forward differences of f at the number x with the exact derivative.
+
+    Prints, for each step e in `shown`, both quotients and their errors; plots the error of
+    both against e for the `steps`, on log axes (an error of 0 is drawn at 1e-17). Returns
+    {"steps", "central", "forward"}: the errors, absolute, at `steps`.
+    """
+    if grading():
+        print("warm_up", SKIPPED)
+        return {}
+    exact = float(derivative(x))
+
+    def quotients(e):
+        return (f(x + e) - f(x - e)) / (2 * e), (f(x + e) - f(x)) / e
+
+    print(f"exact derivative at x = {x:g}: {exact:.12g}")
+    print(f"{'step e':>8}{'central':>20}{'error':>10}{'forward':>20}{'error':>10}")
+    for e in shown:
+        central, forward = quotients(e)
+        print(f"{e:>8.0e}{central:>20.12f}{abs(central - exact):>10.1e}"
+              f"{forward:>20.12f}{abs(forward - exact):>10.1e}")
+    steps = np.asarray(steps, dtype=float)
+    central, forward = (np.abs(np.array(values) - exact) for values in zip(*map(quotients, steps)))
+
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(7, 4.2))
+    axes.loglog(steps, np.maximum(central, 1e-17), "o-", markersize=4, label="central difference")
+    axes.loglog(steps, np.maximum(forward, 1e-17), "s--", markersize=4, label="forward difference")
+    axes.set(xlabel="step e", ylabel="|difference quotient - exact derivative|",
+             title=f"One variable, at x = {x:g}: round-off on the left, truncation on the right")
+    axes.grid(True, which="major", alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    plt.show()
+    return {"steps": steps, "central": central, "forward": forward}
 
 
 def seeded_bugs(N, X, y, computeNumericalGradient):
@@ -266,7 +337,7 @@ def seeded_bugs(N, X, y, computeNumericalGradient):
         "largest entry 1% too large": grad * np.where(np.arange(grad.size)
                                                       == np.argmax(np.abs(grad)), 1.01, 1.0),
     }
-    errors = {bug: _relative_error(g, numeric) for bug, g in bugs.items()}
+    errors = {bug: relative_error(g, numeric) for bug, g in bugs.items()}
     print(f"{'bug seeded in the gradient':<44}relative error")
     for bug, error in errors.items():
         print(f"{bug:<44}{error:.1e}")
@@ -308,7 +379,8 @@ def step_size_sweep(N, X, y, steps=np.logspace(-12, 0, 25)):
     figure, axes = plt.subplots(figsize=(7, 4.2))
     for central, label, style in ((True, "central differences", "o-"),
                                   (False, "forward differences", "s--")):
-        errors = [_relative_error(grad, _difference_quotients(N, X, y, e, central)) for e in steps]
+        errors = [relative_error(grad, _difference_quotients(N, X, y, e, central))
+                  for e in steps]
         axes.loglog(steps, np.maximum(errors, 1e-17), style, markersize=4, label=label)
     axes.axvline(1e-4, color="grey", linewidth=1, linestyle=":")
     axes.text(1.2e-4, 1e-2, "e = 1e-4", color="grey")
@@ -320,10 +392,37 @@ def step_size_sweep(N, X, y, steps=np.logspace(-12, 0, 25)):
     plt.show()
 
 
-def plot_costs(T, title=""):
-    """Plot the training cost T.J and the test cost T.testJ against the BFGS iteration.
+def data_term(N, X, y):
+    """Return the data term of N's cost on (X, y): N.costFunction(X, y) with the penalty off.
 
-    T is a trainer after T.train(...). Returns None.
+    N.Lambda is set to 0 for the call and put back afterwards, so the value is the mean half
+    squared error alone, the same function of the predictions whatever N.Lambda is: the measure
+    by which networks trained with different penalties can be compared. An object without a
+    Lambda (a stand-in) has no penalty: its costFunction is called as it is.
+    """
+    if not hasattr(N, "Lambda"):
+        return N.costFunction(X, y)
+    Lambda = N.Lambda
+    N.Lambda = 0
+    try:
+        return N.costFunction(X, y)
+    finally:
+        N.Lambda = Lambda
+
+
+def points(error):
+    """Return the root-mean-square error in points of the score (out of 100) of a data term
+    E = mean((y - yHat)**2) / 2 of scores divided by 100: 100 * sqrt(2 E)."""
+    return 100 * np.sqrt(2 * np.asarray(error, dtype=float))
+
+
+def plot_costs(T, title=""):
+    """Plot the data term on the training and on the test set, and the training cost, against
+    the BFGS iteration.
+
+    T is a trainer after T.train(...): T.trainError and T.testError hold the data terms
+    (data_term), T.J the training cost with its penalty, the function BFGS minimises. The
+    lowest test error is marked. Returns None.
     """
     if grading():
         print("plot_costs", SKIPPED)
@@ -331,16 +430,73 @@ def plot_costs(T, title=""):
     import matplotlib.pyplot as plt
 
     figure, axes = plt.subplots(figsize=(7, 4.2))
-    axes.semilogy(T.J, color="tab:blue", label="training cost J")
-    axes.semilogy(T.testJ, color="crimson", label="test cost testJ")
-    best = int(np.argmin(T.testJ))
-    axes.plot(best, T.testJ[best], "o", color="crimson", markersize=5)
-    axes.set(xlabel="iteration of BFGS", ylabel="cost (log scale)",
-             title=title or "Cost during training")
+    axes.semilogy(T.trainError, color="tab:blue", label="training error (data term)")
+    axes.semilogy(T.testError, color="crimson", label="test error (data term)")
+    axes.semilogy(T.J, color="tab:blue", linestyle="--", linewidth=1,
+                  label="training cost J, penalty included (what BFGS minimises)")
+    best = int(np.argmin(T.testError))
+    axes.plot(best, T.testError[best], "o", color="crimson", markersize=5)
+    axes.set(xlabel="iteration of BFGS", ylabel="error E, and the cost J (log scale)",
+             title=title or "Errors during training")
     axes.grid(True, which="both", alpha=0.3)
     axes.legend()
     figure.tight_layout()
     plt.show()
+
+
+def lambda_sweep(Network, trainer, start, trainX, trainY, testX, testY,
+                 Lambdas=np.logspace(-6, -1, 11)):
+    """Train a network for each penalty weight, from the same start; plot and print the errors.
+
+    For Lambda = 0 and each of `Lambdas`, a Network(Lambda) starting from the parameters
+    `start` is trained with trainer(...).train. After training: the data term on the training
+    and on the test set (data_term), and the test cost with its penalty, the measure that must
+    not be used (each Lambda would be judged by another function). The plot shows the three
+    against Lambda on log axes, with Lambda = 0 as a dotted line, and marks the lowest point of
+    each test curve; the table gives the test error in points too. Returns a list of dicts
+    (Lambda, train, test, test_with_penalty, points), Lambda = 0 first.
+    """
+    if grading():
+        print("lambda_sweep", SKIPPED)
+        return []
+    rows = []
+    for Lambda in (0.0, *Lambdas):
+        N = Network(Lambda=Lambda)
+        N.setParams(start)
+        trainer(N).train(trainX, trainY, testX, testY)
+        test = float(data_term(N, testX, testY))
+        rows.append(dict(Lambda=float(Lambda), train=float(data_term(N, trainX, trainY)),
+                         test=test, test_with_penalty=float(N.costFunction(testX, testY)),
+                         points=float(points(test))))
+    print(f"{'Lambda':>8}{'training error':>16}{'test error':>12}{'in points':>11}"
+          f"{'test cost with penalty':>24}")
+    for row in rows:
+        print(f"{row['Lambda']:>8.0e}{row['train']:>16.2e}{row['test']:>12.2e}"
+              f"{row['points']:>11.1f}{row['test_with_penalty']:>24.2e}")
+
+    import matplotlib.pyplot as plt
+
+    swept = rows[1:]
+    L = np.array([row["Lambda"] for row in swept])
+    figure, axes = plt.subplots(figsize=(7, 4.2))
+    curves = (("train", "training error (data term)", "tab:blue", "o-"),
+              ("test", "test error (data term): the measure", "crimson", "o-"),
+              ("test_with_penalty", "test cost with the penalty: not a measure", "grey", "s--"))
+    for name, label, colour, style in curves:
+        values = np.array([row[name] for row in swept])
+        axes.loglog(L, values, style, color=colour, markersize=4, label=label)
+        if name != "train":
+            best = int(np.argmin(values))
+            axes.plot(L[best], values[best], "*", color=colour, markersize=14)
+    axes.axhline(rows[0]["test"], color="crimson", linestyle=":", linewidth=1,
+                 label="test error with Lambda = 0")
+    axes.set(xlabel="Lambda, the weight of the penalty", ylabel="after training (log scale)",
+             title="Errors after training, against the weight of the penalty")
+    axes.grid(True, which="major", alpha=0.3)
+    axes.legend(fontsize="small")
+    figure.tight_layout()
+    plt.show()
+    return rows
 
 
 def plot_predictions(networks, titles, hours, scores, test_hours, test_scores):
