@@ -25,7 +25,7 @@ import nbconvert.exporters.html as html_module
 from nbconvert.exporters import HTMLExporter
 from traitlets import default
 
-from . import sanitise
+from . import notebooks, sanitise
 
 ALT = "No description has been provided for this image"  # nbconvert's own placeholder
 IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=)", re.I)
@@ -82,6 +82,38 @@ def with_content_security_policy(page):
     return page[:head.start(1)] + meta + page[head.start(1):]
 
 
+# nbgrader's table of contents calls every test cell "Test cell": name what each one grades.
+CONTENTS_ENTRY = re.compile(r'(<a href="#)([^"]+)(">)(Test cell|Task|Written response|Coding free-response)(</a>)')
+# A teaching message is one long line: wrap it rather than hide it behind a scrollbar.
+WRAPPED_OUTPUTS = ("<style>div.output_subarea pre, div.output_area pre "
+                   "{white-space: pre-wrap; overflow-wrap: anywhere; overflow-x: visible;}</style>")
+
+
+def contents_labels(nb):
+    """{grade_id: label} for the table of contents: "Test of J_W3", "Written answer: why W3
+    is transposed"."""
+    labels = {}
+    for cell in nb.cells:
+        gid = notebooks.grade_id(cell)
+        if not gid:
+            continue
+        if notebooks.is_test(cell):
+            function = notebooks.tested_function(gid, nb)
+            labels[gid] = (f"Test of {function}" + (f" ({gid})" if gid != f"test_{function}" else "")
+                           if function else f"Test {gid}")
+        elif notebooks.is_written(cell):
+            title = next((line for line in cell.source.splitlines() if line.startswith("#")), "")
+            labels[gid] = "Written answer" + (f": {title.split(':', 1)[1].strip()}" if ":" in title else "")
+    return labels
+
+
+def with_named_contents(page, labels):
+    """`page` with its table of contents naming what each graded cell grades."""
+    import html
+    return CONTENTS_ENTRY.sub(lambda m: m[1] + m[2] + m[3] + html.escape(labels.get(html.unescape(m[2]), m[4])) + m[5],
+                              page)
+
+
 class FeedbackExporter(HTMLExporter):
     """HTMLExporter for feedback pages: images given alt text directly, markdown sanitised,
     a Content-Security-Policy in the head."""
@@ -99,4 +131,5 @@ class FeedbackExporter(HTMLExporter):
         with _no_second_pass():
             page, resources = super().from_notebook_node(nb, resources, **kw)
         page = IMAGE_WITHOUT_ALT.sub(f'<img alt="{ALT}"', str(page))
+        page = with_named_contents(page, contents_labels(nb)).replace("</head>", WRAPPED_OUTPUTS + "</head>", 1)
         return with_content_security_policy(page), resources

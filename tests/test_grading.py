@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from conftest import assignments, build_cohort, written_points
-from course import SOURCE, hostile, notebooks
+from course import SOURCE, cohort, hostile, notebooks
 
 
 def case_ids(cases):
@@ -125,6 +125,11 @@ def test_feedback_shows_scores_but_no_hidden_tests_or_mark_schemes(graded):
         for page in (graded.out / "feedback" / "perfect" / assignment).glob("*.html"):
             text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text()))
             assert re.search(rf"Score: {best:g}(\.0)? / {top:g}", text), f"{page} shows no score"
+            # The table of contents names what each test cell grades, and messages wrap.
+            tested = notebooks.tested_functions(cohort.release_notebooks(assignment))
+            raw = page.read_text()
+            assert ">Test cell<" not in raw and "white-space: pre-wrap" in raw
+            assert all(f">Test of {f}" in raw for (nb, gid), f in tested.items() if nb == page.stem), page
             # Figures drawn in a sandboxed kernel reach the page as images (not "<Figure ...>").
             assert re.search(r'<img [^>]*src="data:image/png;base64,', page.read_text()), f"{page} shows no figure"
 
