@@ -1,7 +1,9 @@
 """nbgrader settings for the course; only what differs from nbgrader's defaults.
 
-`python -m course grade` loads this file and adds its own grading settings on top
-(see course/nbgrader_setup.py), so plain `nbgrader` commands keep stock behaviour.
+Every nbgrader command run in this folder (and formgrader, in a Jupyter server started here)
+grades as `python -m course grade` does: hidden tests judged in the grader, kernels in the
+sandbox, feedback without hidden tests or mark schemes (course/nbgrader_setup.py,
+`stock_entry_points`). `course grade` loads this file too and adds its run's settings.
 """
 import os
 import sys
@@ -17,6 +19,10 @@ c = get_config()  # noqa: F821 (injected by traitlets when nbgrader loads this f
 c.CourseDirectory.course_id = "backprop-by-hand"
 # The repository itself is the course directory, wherever it is cloned.
 c.CourseDirectory.root = ROOT
+from course.nbgrader_setup import stock_entry_points  # noqa: E402 (after the path is set)
+
+stock_entry_points(c)
+
 # Late work: nbgrader finds how late a submission is (the exchange's timestamp.txt against the
 # assignment's due date in the gradebook); the course takes 10 % of a notebook's score per
 # started day late (course/late_penalty.py). nbgrader's own policies: "none" or "zero", with

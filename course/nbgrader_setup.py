@@ -37,10 +37,7 @@ def course_config(root=ROOT, db=None, release_dir=None, submitted_dir=None, time
         config.CourseDirectory.release_directory = str(Path(release_dir).resolve())
     if submitted_dir:
         config.CourseDirectory.submitted_directory = str(Path(submitted_dir).resolve())
-    grading = Config()
-    grading.Autograde.autograde_preprocessors = _with_robust_execute()
-    grading.GenerateFeedback.preprocessors = _feedback_without_hidden_tests()
-    grading.GenerateFeedback.exporter_class = "course.feedback_page.FeedbackExporter"
+    grading = grading_config()
     if timeout:
         grading.Execute.timeout = int(timeout)
     grading.RobustExecute.sandbox = sandbox
@@ -48,6 +45,74 @@ def course_config(root=ROOT, db=None, release_dir=None, submitted_dir=None, time
         grading.SandboxedKernelManager.scratch = str(scratch)
     config.merge(grading)
     return config
+
+
+def grading_config():
+    """The course's grading steps in nbgrader's own converters: hidden tests judged in the
+    grader and kernels in the sandbox (RobustExecute), feedback without hidden tests or mark
+    schemes, teaching messages only, sanitised (GenerateFeedback)."""
+    grading = Config()
+    grading.Autograde.autograde_preprocessors = _with_robust_execute()
+    grading.GenerateFeedback.preprocessors = _feedback_without_hidden_tests()
+    grading.GenerateFeedback.exporter_class = "course.feedback_page.FeedbackExporter"
+    return grading
+
+
+def stock_entry_points(config):
+    """Make every nbgrader entry point grade as `python -m course grade` does: called by the
+    course's nbgrader_config.py, so `nbgrader autograde`, `generate_feedback`, `validate` and
+    formgrader's buttons run the course's steps, with no environment variable and no
+    activated venv (the venv's `alembic` is found, or not needed)."""
+    config.merge(grading_config())
+    _put_venv_on_path()
+    _read_alembic_head_in_process()
+    _validate_as_the_grader()
+
+
+def _validate_as_the_grader():
+    """nbgrader's Validator runs its notebook with stock Execute (hidden tests in the kernel,
+    where the answer keys cannot be imported, and no sandbox), and `nbgrader validate` exits 0
+    whatever it finds; neither is configurable. Give the Validator the course's RobustExecute
+    and make the command exit 1 when a notebook it validated fails or was changed."""
+    from nbgrader import validator
+    from nbgrader.apps import validateapp
+    if getattr(validator.Validator, "course_wired", False):
+        return
+    from .execute import RobustExecute
+
+    preprocess = validator.Validator._preprocess
+
+    def judging(self, nb):
+        self.preprocessors = [RobustExecute if step is validator.Execute else step
+                              for step in self.preprocessors]
+        return preprocess(self, nb)
+
+    validate_and_print = validator.Validator.validate_and_print
+    failed = []
+
+    def counting(self, filename):
+        results = self.validate(filename)
+        self.validate = lambda name: results  # printed from the same results, run once
+        try:
+            validate_and_print(self, filename)
+        finally:
+            del self.validate
+        bad = results.get("type_changed") or results.get("changed") or (
+            results.get("passed") if self.invert else results.get("failed"))
+        if bad:
+            failed.append(filename)
+
+    start = validateapp.ValidateApp.start
+
+    def exiting(self):
+        start(self)
+        if failed:
+            self.exit(1)
+
+    validator.Validator._preprocess = judging
+    validator.Validator.validate_and_print = counting
+    validateapp.ValidateApp.start = exiting
+    validator.Validator.course_wired = True
 
 
 def nbgrader_api(config):
