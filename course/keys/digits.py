@@ -1060,12 +1060,12 @@ def check_every_iteration_runs(ns):
 
 
 def learning_rates(learning_rate, decay, num_iters, per_epoch):
-    """The step size of each iteration; it decays after each iteration `it` with
-    it % per_epoch == 0, as in the given code of train."""
+    """The step size of each iteration; it decays at the end of each epoch, after each
+    iteration `it` with (it + 1) % per_epoch == 0, as in the given code of train."""
     rates = []
     for it in range(num_iters):
         rates.append(learning_rate)
-        if it % per_epoch == 0:
+        if (it + 1) % per_epoch == 0:
             learning_rate *= decay
     return rates
 
@@ -1077,7 +1077,7 @@ def check_history(result, num_iters, per_epoch):
     if not isinstance(result, dict) or not all(k in result for k in keys):
         raise checking.CheckFailure("train must return the dict of the given code, with "
                                     "loss_history, train_acc_history and val_acc_history.")
-    epochs = len(range(0, num_iters, per_epoch))
+    epochs = num_iters // per_epoch  # recorded at the end of each epoch
     for k, n in zip(keys, (num_iters, epochs, epochs)):
         if len(result[k]) != n:
             raise checking.CheckFailure(f"train's {k} has {len(result[k])} entries after "

@@ -59,7 +59,7 @@ BATCH
 UPDATE
         if verbose and it % 100 == 0:
             print(f"iteration {it} / {num_iters}: loss {loss:f}")
-        if it % iterations_per_epoch == 0:
+        if (it + 1) % iterations_per_epoch == 0:
             train_acc_history.append(np.mean(self.predict(X_batch) == y_batch))
             val_acc_history.append(np.mean(self.predict(X_val) == y_val))
             learning_rate *= learning_rate_decay

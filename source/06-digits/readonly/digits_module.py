@@ -330,15 +330,16 @@ class StandInNet:
 
 
 # Where a default StandInNet's parameters end after train(net, *train_problem(), ...) (12
-# examples, batch_size=4, so 3 iterations per epoch) with num_iters=5, learning_rate=0.5 and
+# examples, batch_size=4, so 3 iterations per epoch, the learning rate decaying at the end of
+# each) with num_iters=5, learning_rate=0.5 and
 #   "plain": learning_rate_decay=0.5, momentum=0.0;
 #   "momentum": learning_rate_decay=1.0, momentum=0.9.
 TRAIN_EXPECTED = {
-    "plain": {"W1": [[0.033071196252, 0.239866243713], [0.102279965963, -0.292441759711],
-                     [0.058180291394, 0.82959127478]],
-              "b1": [0.497343977247, 1.198583292793],
-              "W2": [[-0.803546173728, -0.45740486571], [1.158103501563, -0.848218633698]],
-              "b2": [1.213737539578, 0.809610553034]},
+    "plain": {"W1": [[0.081392178, 0.171328389164], [0.086090413643, -0.207438101855],
+                     [0.414779609159, 0.817868821085]],
+              "b1": [0.409107796886, 1.578682877232],
+              "W2": [[-1.145835945021, -0.461259737251], [0.951682285375, -1.051398015]],
+              "b2": [1.430869804343, 0.749621459678]},
     "momentum": {"W1": [[0.331803565013, -0.183851878281], [0.002192113051, 0.233072067744],
                         [2.262766271252, 0.757120140433]],
                  "b1": [-0.048154111078, 3.548453786255],
