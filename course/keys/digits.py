@@ -34,9 +34,9 @@ globals, as the fast tests do, the same code runs on ordinary objects.)
 * dscores, softmax_jacobian and the four backward_*, right on every case, are then tried on
   a hard case where finite differences lose their digits and an exact formula none (see
   course/keys/__init__.py): for dscores and softmax_jacobian, probabilities of 1e-9 beside
-  others of 0.5 (each entry compared with its own size); for backward_*, dscores that are no labels' (P - Y) / N and scores near 1e8. A
-  finite-difference estimate fails there, or on the ordinary cases as a near miss, and the
-  message asks whether it is one.
+  others of 0.5 (each entry compared with its own size); for backward_*, dscores that are no
+  labels' (P - Y) / N and scores near 1e8. A finite-difference estimate fails there, or on
+  the ordinary cases as a near miss, and the message asks whether it is one.
 
 * Invariants. The pure functions get the notebook's own objects as arguments, which the
   grader reads back after the call (keys.call_and_read_back), and one that writes into an

@@ -7,9 +7,10 @@ no other; a case with expect="full" is a correct answer written in another style
 full marks. The tests hand every function correct inputs (train and predict get stand-in
 networks), so no function's points depend on another's: DEPENDS is empty.
 
-The finite-difference cases estimate dscores, softmax_jacobian or a backward_* numerically instead of deriving it
-(from the scores log(probs), or from the labels read off dscores, or from dscores times the
-scores; of the notebook's functions or of a copy; central or forward differences): each passes
+The finite-difference cases estimate dscores, softmax_jacobian or a backward_* numerically
+instead of deriving it (from the scores log(probs), or from the labels read off dscores, or
+from dscores times the scores, or the probabilities of moved scores; of the notebook's
+functions or of a copy; central or forward differences): each passes
 the visible check and must lose its function's points with a message that asks whether it is
 a finite-difference estimate.
 

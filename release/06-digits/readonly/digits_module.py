@@ -538,8 +538,10 @@ def show_weights(W1, columns=16, title="What the hidden units look for"):
     import matplotlib.pyplot as plt
     H = W1.shape[1]
     rows = -(-H // columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(0.8 * columns + 1.2, 0.85 * rows + 0.3),
+    figure, axes = plt.subplots(rows, columns, figsize=(0.8 * columns + 1.2, 0.85 * rows + 0.5),
                                 squeeze=False)
+    # A fixed layout, with the colour bar in a strip of its own on the right.
+    figure.subplots_adjust(left=0.01, right=0.88, bottom=0.02, top=0.85, wspace=0.1, hspace=0.1)
     image = None
     for index, axis in enumerate(axes.flat):
         axis.axis("off")
@@ -548,7 +550,7 @@ def show_weights(W1, columns=16, title="What the hidden units look for"):
             limit = float(np.abs(weights).max()) or 1.0
             image = axis.imshow(weights.reshape(8, 8) / limit, cmap="RdBu_r", vmin=-1, vmax=1)
     if image is not None:
-        bar = figure.colorbar(image, ax=axes, fraction=0.02, pad=0.01)
+        bar = figure.colorbar(image, cax=figure.add_axes([0.9, 0.1, 0.01, 0.7]))
         bar.set_label("weight / the unit's largest |weight|")
     figure.suptitle(title)
     plt.show()
@@ -608,7 +610,7 @@ def plot_quadratic_paths(paths, learning_rate=0.07):
     ends = np.concatenate(list(paths.values()))
     reach_x = 1.1 * max(np.abs(ends[:, 0]).max(), 1.0)
     reach_y = 1.2 * max(np.abs(ends[:, 1]).max(), 0.5)
-    x, y = np.meshgrid(np.linspace(-reach_x, reach_x, 300), np.linspace(-reach_y, reach_y, 200))
+    x, y = np.meshgrid(np.linspace(-reach_x, reach_x, 120), np.linspace(-reach_y, reach_y, 80))
     figure, axis = plt.subplots(figsize=(9, 4.2))
     contours = axis.contour(x, y, (x ** 2 + STEEPNESS * y ** 2) / 2, levels=12, cmap="Greys",
                             linewidths=0.8)
