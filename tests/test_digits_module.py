@@ -103,6 +103,8 @@ def test_stored_toy_values_agree_with_the_key():
     expected = {"scores": scores, "hidden": hidden, "probs": key.probabilities(scores),
                 "dscores": dS, "loss": key.loss(params, X, y, dm.TOY_REG),
                 **{p: grads[f"backward_{p}"] for p in key.PARAMETERS}}
+    first = key.probabilities(scores[:1])[0]
+    expected["jacobian"] = np.diag(first) - np.outer(first, first)
     assert set(dm.TOY) == set(expected)
     for name, value in expected.items():
         assert dm.TOY[name].shape == np.shape(value), name
@@ -238,13 +240,57 @@ def test_plots_draw_normally_and_nothing_while_grading(data, monkeypatch):
     dm.plot_losses({"a": stats})
     dm.show_weights(np.ones((64, 8)))
     dm.show_misclassified(data, net)
+    dm.plot_two_class_softmax(lambda s: s)
+    dm.plot_quadratic_paths(dm.quadratic_paths())
     assert plt.get_fignums() == []
     monkeypatch.delenv("NBGRADER_EXECUTION")
     dm.plot_history(stats)
     assert len(plt.gcf().axes) == 2
     dm.plot_losses({"a": stats, "b": stats})
     assert len(plt.gcf().axes[0].lines) == 2
-    dm.show_weights(np.ones((64, 20)), columns=10)
-    assert len(plt.gcf().axes) == 20
+    # One colour scale per unit: a unit of tiny weights fills its range as a large one does.
+    weights = np.random.default_rng(3).normal(size=(64, 20)) * np.logspace(-3, 0, 20)
+    dm.show_weights(weights, columns=10)
+    axes = plt.gcf().axes
+    assert len(axes) == 21 and axes[-1].get_ylabel().startswith("weight / the unit's")
+    for axis in axes[:20]:
+        image = axis.get_images()[0]
+        assert image.get_clim() == (-1, 1) and np.isclose(np.abs(image.get_array()).max(), 1)
     dm.show_misclassified(data, net, limit=12)
     assert len(plt.gcf().axes) == 20 and len(plt.get_fignums()) == 4
+
+
+def test_the_accuracy_legend_stands_beside_the_axes():
+    """A run that does not learn keeps its accuracies near 0.1: the key must not cover them."""
+    stats = {"loss_history": [2.3] * 20, "train_acc_history": [0.1] * 5,
+             "val_acc_history": [0.1] * 5}
+    dm.plot_history(stats)
+    legend = plt.gcf().axes[1].get_legend()
+    plt.gcf().canvas.draw()
+    box = legend.get_window_extent()
+    assert box.x0 >= plt.gcf().axes[1].get_window_extent().x1
+
+
+def test_the_two_class_softmax_is_the_sigmoid_of_the_difference():
+    dm.plot_two_class_softmax(lambda s: np.exp(s - s.max(axis=1, keepdims=True))
+                              / np.exp(s - s.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True))
+    axis = plt.gcf().axes[0]
+    curve, *marks = axis.lines
+    assert len(marks) == 2 and axis.get_xlabel() == "$s_1 - s_2$" and axis.get_legend()
+    for line in marks:
+        d, p1 = line.get_xdata(), line.get_ydata()
+        assert np.allclose(p1, 1 / (1 + np.exp(-d)), atol=1e-12)
+
+
+def test_momentum_beats_plain_descent_on_the_elongated_quadratic():
+    """Same step size: plain descent zigzags across the valley (y changes sign every step) and
+    crawls along it; momentum ends far closer to the minimum. Both follow train's rule."""
+    paths = dm.quadratic_paths(start=(-9.0, 1.5), learning_rate=0.07, momentum=0.6, steps=40)
+    plain, heavy = paths["plain gradient descent"], paths["momentum 0.6"]
+    assert plain.shape == heavy.shape == (41, 2)
+    assert np.all(np.sign(plain[1:11, 1]) != np.sign(plain[:10, 1]))
+    assert np.allclose(plain[1], plain[0] - 0.07 * plain[0] * [1, 25])
+    assert np.linalg.norm(heavy[-1]) < 0.01 * np.linalg.norm(plain[-1])
+    dm.plot_quadratic_paths(paths)
+    axis = plt.gcf().axes[0]
+    assert axis.get_xlabel().startswith("$x$") and axis.get_legend() and len(plt.gcf().axes) == 2

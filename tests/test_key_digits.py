@@ -22,8 +22,16 @@ from course.keys import digits as key  # noqa: E402
 
 CASES = CORPUS["CASES"]
 DEFINITIONS = ("setup", "network", "loop_W") + key.FUNCTIONS
-TESTS = {f: [c for c in CELLS if c == f"test_{f}" or c.startswith(f"test_{f}_")]
-         for f in key.FUNCTIONS}
+
+
+def function_of(cell_id):
+    """The function a test cell checks: the longest name it names as test_<name>[_<what>]
+    (test_softmax_jacobian checks softmax_jacobian, not softmax)."""
+    names = [f for f in key.FUNCTIONS if cell_id == f"test_{f}" or cell_id.startswith(f"test_{f}_")]
+    return max(names, key=len, default=None)
+
+
+TESTS = {f: [c for c in CELLS if function_of(c) == f] for f in key.FUNCTIONS}
 
 # What the key's failure message for each wrong answer must say (a regular expression).
 MISTAKE = {
@@ -59,6 +67,16 @@ MISTAKE = {
     "dscores_wrong_sign": r"wrong sign",
     "dscores_minus_one_everywhere": r"subtracted from every class",
     "dscores_column_block": r"subtracted from every class|changes whole columns",
+    "jacobian_diagonal_only": r"only diag\(p\): the off-diagonal entries",
+    "jacobian_plus_outer": r"sign of p p\^T is wrong",
+    "jacobian_negated": r"wrong sign: dp/ds = diag\(p\) - p p\^T, not p p\^T - diag",
+    "jacobian_of_the_scores": r"uses the scores s where the probabilities belong",
+    "jacobian_sigmoid_diagonal": r"only the diagonal p_c \(1 - p_c\)",
+    "jacobian_one_d_transpose": r"p @ p\.T of a 1-D array is a number",
+    "jacobian_of_log_softmax": r"Jacobian of log p",
+    "jacobian_no_shift": r"NaN or infinite values for scores of size about 1000",
+    "jacobian_shifts_in_place": r"changed its argument s in place",
+    "jacobian_by_differences": r"finite-difference estimate",
     "batch_W_transposed": r"transposed",
     "batch_W_averaged": r"it is divided by N",
     "batch_W_still_a_loop": r"at least 4 times faster",

@@ -8,6 +8,9 @@ here. The key shares no code with the notebook: its forward pass, log-softmax, l
 backward pass are written here from the equations. (Called in process with a plain dict of
 globals, as the fast tests do, the same code runs on ordinary objects.)
 
+* softmax_jacobian gets one example's scores (C = 1, 2, 4, 6, 10, and scores near +-1000 or
+  2000, where only a shifted softmax stays finite); its answer is compared with central finite
+  differences of the key's softmax and with diag(p) - p p^T.
 * The pure functions (forward, softmax, cost, dscores, batch_W and the four backward_*) get
   the inputs of several seeded cases: networks of other sizes, a single example, and sizes
   where D = H = C or H = C = N, so that a missing transpose, the wrong input or a sum over the
@@ -28,12 +31,12 @@ globals, as the fast tests do, the same code runs on ordinary objects.)
   must take at most a quarter of the time the key's own loop over the examples takes here. The
   public part of the cell times it in the kernel, with a clock the student's code can reach;
   the hidden part alone decides.
-* dscores and the four backward_*, right on every case, are then tried on a hard case where
-  finite differences lose their digits and an exact formula none (see course/keys/__init__.py):
-  for dscores, probabilities of 1e-9 beside others of 0.5 (each entry compared with its own
-  size); for backward_*, dscores that are no labels' (P - Y) / N and scores near 1e8. A
-  finite-difference estimate fails there, or on the ordinary cases as a near miss, and the
-  message asks whether it is one.
+* dscores, softmax_jacobian and the four backward_*, right on every case, are then tried on
+  a hard case where finite differences lose their digits and an exact formula none (see
+  course/keys/__init__.py): for dscores and softmax_jacobian, probabilities of 1e-9 beside
+  others of 0.5 (each entry compared with its own size); for backward_*, dscores that are no
+  labels' (P - Y) / N and scores near 1e8. A finite-difference estimate fails there, or on
+  the ordinary cases as a near miss, and the message asks whether it is one.
 
 * Invariants. The pure functions get the notebook's own objects as arguments, which the
   grader reads back after the call (keys.call_and_read_back), and one that writes into an
@@ -59,8 +62,8 @@ import numpy as np
 
 from course import checking, keys
 
-FUNCTIONS = ("forward", "softmax", "cost", "dscores", "batch_W", "backward_W2", "backward_b2",
-             "backward_W1", "backward_b1", "train", "predict")
+FUNCTIONS = ("forward", "softmax", "cost", "dscores", "softmax_jacobian", "batch_W",
+             "backward_W2", "backward_b2", "backward_W1", "backward_b1", "train", "predict")
 PARTS = {"softmax": ("values", "overflow"), "batch_W": ("values", "speed"),
          "train": ("batch", "update", "momentum")}
 PARAMETERS = ("W1", "b1", "W2", "b2")
@@ -91,6 +94,8 @@ HINTS = {
     "softmax": "softmax(scores) has the shape of scores, (N, C): each row is exponentiated "
                "and divided by its own sum (axis=1, keepdims=True).",
     "dscores": "dL/dS has the shape of the scores, (N, C).",
+    "softmax_jacobian": "the Jacobian of one example's C probabilities with respect to its C "
+                        "scores is a (C, C) matrix: np.diag(p) - np.outer(p, p).",
     "batch_W": "batch_W(inputs, deltas) is (p, q) for inputs (N, p) and deltas (N, q): "
                "inputs.T (p, N) @ deltas (N, q) adds up the N outer products.",
     "backward_W2": "dL/dW2 has the shape of W2, (H, C): hidden.T (H, N) @ dscores (N, C).",
@@ -111,6 +116,13 @@ SPREAD = ("softmax returned NaN or infinite values for rows whose scores spread 
           "overflows. Subtract each row's maximum (axis=1, keepdims=True): then no exponent is "
           "above 0.")
 SPREAD_CASES = ((663, 4, 3), (664, 5, 10))
+JACOBIAN_OVERFLOW = ("softmax_jacobian returned NaN or infinite values for scores of size about "
+                     "1000: np.exp overflows (or every exponential underflows to 0). Subtract "
+                     "the largest score, s - s.max(), before np.exp; the shift does not change p.")
+# (seed, C) of the ordinary cases of softmax_jacobian (C = 1: a single class, whose Jacobian
+# is [[0]]), and (seed, C, offset) of the cases with scores of size about 1000.
+JACOBIAN_CASES = ((681, 4), (682, 1), (683, 2), (684, 6), (685, 10))
+JACOBIAN_BIG = ((686, 5, 1000.0), (687, 3, -1000.0), (688, 10, 2000.0))
 # As readonly/digits_module.py's: what a function that wrote into its arguments is told.
 ARGUMENTS_KEPT = ("the notebook's functions leave their arguments as they were, since the "
                   "caller may use them again: work on a copy (grad = probs.copy()), or write "
@@ -356,6 +368,43 @@ def _dscores_mistakes():
     ]
 
 
+def _jacobian_mistakes():
+    """[(message, function of the scores s (C,) returning what that mistake gives)]."""
+    def p(s):
+        e = np.exp(s - s.max())
+        return e / e.sum()
+
+    def e(s):
+        return np.exp(s - s.max())
+    return [
+        ("only diag(p): the off-diagonal entries -p_c p_k are missing. Every probability "
+         "shares the denominator sum_j exp(s_j), so every score moves every probability.",
+         lambda s: np.diag(p(s))),
+        ("the sign of p p^T is wrong: dp/ds = diag(p) - p p^T, not diag(p) + p p^T.",
+         lambda s: np.diag(p(s)) + np.outer(p(s), p(s))),
+        ("it has the wrong sign: dp/ds = diag(p) - p p^T, not p p^T - diag(p).",
+         lambda s: np.outer(p(s), p(s)) - np.diag(p(s))),
+        ("diag(p) is missing: dp_c/ds_c = p_c - p_c^2, so the diagonal adds p_c.",
+         lambda s: -np.outer(p(s), p(s))),
+        ("it uses the scores s where the probabilities belong: diag(p) - p p^T with "
+         "p = softmax(s).", lambda s: np.diag(s) - np.outer(s, s)),
+        ("only the diagonal p_c (1 - p_c) is there, as if each probability were a sigmoid of "
+         "its own score; the off-diagonal entries are -p_c p_k.",
+         lambda s: np.diag(p(s) * (1 - p(s)))),
+        ("the exponentials are not normalised: p = exp(s - s.max()) / sum(exp(s - s.max())).",
+         lambda s: np.diag(e(s)) - np.outer(e(s), e(s))),
+        ("p @ p.T of a 1-D array is a number (the sum of the p_c^2): .T does nothing to a 1-D "
+         "array. The outer product p p^T is np.outer(p, p).",
+         lambda s: np.diag(p(s)) - p(s) @ p(s)),
+        ("p * p squares entry by entry (and broadcasts along the rows); p p^T is the outer "
+         "product np.outer(p, p), entry (c, k) = p_c p_k.",
+         lambda s: np.diag(p(s)) - p(s) * p(s)),
+        ("that is the Jacobian of log p, I - 1 p^T (entry (c, k) = [c = k] - p_k); the "
+         "Jacobian of p multiplies its row c by p_c.",
+         lambda s: np.eye(len(s)) - p(s)[None, :]),
+    ]
+
+
 def _batch_mistakes():
     return [
         ("it is transposed: inputs.T @ deltas is (p, q); deltas.T @ inputs is (q, p).",
@@ -456,7 +505,7 @@ def _call(what, function, *args):
 # The parameters of the pure functions, as the notebook names them (for the messages).
 PARAMETER_NAMES = {
     "forward": ("X", "params"), "softmax": ("scores",), "cost": ("probs", "y", "params", "reg"),
-    "dscores": ("probs", "y"), "batch_W": ("inputs", "deltas"),
+    "dscores": ("probs", "y"), "softmax_jacobian": ("s",), "batch_W": ("inputs", "deltas"),
     **{name: ("X", "hidden", "dscores", "params", "reg")
        for name in ("backward_W2", "backward_b2", "backward_W1", "backward_b1")},
 }
@@ -562,6 +611,42 @@ def check_softmax(ns, case):
     known = mistake_values(_evaluate(_softmax_mistakes(), case), case["probs"])
     checking.check_close(what, got, case["probs"], rtol=REFERENCE_RTOL, mistakes=known,
                          advice="Each row of softmax(scores) must add up to 1.")
+    check_kept(what, changed)
+
+
+def jacobian_case(seed, C, offset=0.0):
+    """One example's scores s (C,), spread over several units (and moved by `offset`), with
+    the key's probabilities and Jacobian."""
+    s = np.random.default_rng(seed).normal(0, 2, C) + offset
+    p = probabilities(s[None, :])[0]
+    return dict(s=s, p=p, jacobian=np.diag(p) - np.outer(p, p), big=bool(offset))
+
+
+def numeric_jacobian(s):
+    """dp/ds by central differences of the key's softmax, one row (probability) at a time."""
+    s = s.copy()
+    return np.array([checking.central_difference(lambda c=c: probabilities(s[None, :])[0, c], s)
+                     for c in range(len(s))]).reshape(len(s), len(s))
+
+
+def check_softmax_jacobian(ns, case):
+    s = case["s"]
+    C = len(s)
+    what = (f"softmax_jacobian(s) for {C} scores of size about {abs(s.mean()):.0f}" if case["big"]
+            else f"softmax_jacobian(s) for {C} score{'s' * (C != 1)}")
+    got, changed = call_keeping(ns, what, "softmax_jacobian", s.copy())
+    got = checking.check_shape(what, got, (C, C), HINTS["softmax_jacobian"])
+    if case["big"] and not np.all(np.isfinite(got)):
+        raise checking.CheckFailure(JACOBIAN_OVERFLOW)
+    known = mistake_values(_evaluate(_jacobian_mistakes(), s), case["jacobian"])
+    if not case["big"]:
+        keys.near_miss(what, got, case["jacobian"], REFERENCE_RTOL)
+        checking.check_close(f"{what}, against central finite differences of the softmax",
+                             got, numeric_jacobian(s), rtol=GRADIENT_TOL, mistakes=known,
+                             hint=HINTS["softmax_jacobian"])
+    checking.check_close(what, got, case["jacobian"], rtol=REFERENCE_RTOL, mistakes=known,
+                         hint=HINTS["softmax_jacobian"],
+                         advice="Each row and each column of the Jacobian adds up to 0.")
     check_kept(what, changed)
 
 
@@ -715,7 +800,19 @@ def check_backward_hard(ns, name):
                     "any dscores), and the scores are near 1e8")
 
 
-HARD = {"dscores": check_dscores_hard}
+def check_softmax_jacobian_hard(ns):
+    """softmax_jacobian, right on every case, for scores whose probabilities are about 1e-9
+    beside others of about 0.4 (each entry compared with its own size)."""
+    s = np.array([0.5, 0.2, -20.1, -20.7, -19.8, 0.0])
+    p = probabilities(s[None, :])[0]
+    what = "softmax_jacobian(s) for probabilities of about 1e-9 beside others of about 0.4"
+    keys.check_hard(what, _call(what, ns["softmax_jacobian"], s.copy()),
+                    np.diag(p) - np.outer(p, p),
+                    "its smallest entries, products of two probabilities of 1e-9, are a "
+                    "billion billion times smaller than the largest", entrywise=True)
+
+
+HARD = {"dscores": check_dscores_hard, "softmax_jacobian": check_softmax_jacobian_hard}
 HARD.update({name: lambda ns, name=name: check_backward_hard(ns, name) for name in BACKWARD})
 
 
@@ -963,12 +1060,12 @@ def check_every_iteration_runs(ns):
 
 
 def learning_rates(learning_rate, decay, num_iters, per_epoch):
-    """The step size of each iteration; it decays after each iteration `it` with
-    it % per_epoch == 0, as in the given code of train."""
+    """The step size of each iteration; it decays at the end of each epoch, after each
+    iteration `it` with (it + 1) % per_epoch == 0, as in the given code of train."""
     rates = []
     for it in range(num_iters):
         rates.append(learning_rate)
-        if it % per_epoch == 0:
+        if (it + 1) % per_epoch == 0:
             learning_rate *= decay
     return rates
 
@@ -980,7 +1077,7 @@ def check_history(result, num_iters, per_epoch):
     if not isinstance(result, dict) or not all(k in result for k in keys):
         raise checking.CheckFailure("train must return the dict of the given code, with "
                                     "loss_history, train_acc_history and val_acc_history.")
-    epochs = len(range(0, num_iters, per_epoch))
+    epochs = num_iters // per_epoch  # recorded at the end of each epoch
     for k, n in zip(keys, (num_iters, epochs, epochs)):
         if len(result[k]) != n:
             raise checking.CheckFailure(f"train's {k} has {len(result[k])} entries after "
@@ -1089,6 +1186,8 @@ def _hidden_mistakes(function):
         "softmax": lambda: [m for m, _ in _softmax_mistakes()] + [OVERFLOW, SPREAD],
         "cost": lambda: [m for m, _ in _cost_mistakes()],
         "dscores": lambda: [m for m, _ in _dscores_mistakes()] + [keys.FINITE_DIFFERENCE],
+        "softmax_jacobian": lambda: [m for m, _ in _jacobian_mistakes()] + [
+            JACOBIAN_OVERFLOW, keys.FINITE_DIFFERENCE],
         "batch_W": lambda: [m for m, _ in _batch_mistakes()] + ["at least 4 times faster"],
         "predict": lambda: [m for m, _ in _predict_mistakes(np.zeros((1, 1)), np.zeros((1, 1)))],
     }.get(function, lambda: [m for m, _ in _backward_mistakes(function)]
@@ -1101,6 +1200,9 @@ def _hidden_mistakes(function):
 TOY_REG = 0.05
 TOY_SHIFTS = np.array([[1000.0], [-1000.0], [800.0], [0.0], [-750.0]])
 SPREAD_ROWS = (665, 3, 4)
+# The visible test of softmax_jacobian: the first row of the toy scores, and that row moved
+# by TOY_JACOBIAN_SHIFT.
+TOY_JACOBIAN_SHIFT = 1000.0
 
 
 def toy_case():
@@ -1220,6 +1322,12 @@ def visible_mistakes():
     toy = toy_case()
     found = {**_visible_forward(toy), **_visible_softmax(toy), **_visible_cost(toy)}
     found["dscores"] = mistake_values(_evaluate(_dscores_mistakes(), toy), toy["dS"])
+    for label, offset in (("softmax_jacobian", 0.0),
+                          ("softmax_jacobian:large", TOY_JACOBIAN_SHIFT)):
+        s = toy["scores"][0] + offset
+        p = probabilities(s[None, :])[0]
+        found[label] = mistake_values(_evaluate(_jacobian_mistakes(), s),
+                                      np.diag(p) - np.outer(p, p))
     for label, sizes in (("batch_W", (7, 4, 3)), ("batch_W:speed", (4000, 6, 5))):
         inputs, deltas = visible_inputs(*sizes)
         found[label] = mistake_values(_evaluate(_batch_mistakes(), inputs, deltas),
@@ -1243,6 +1351,10 @@ def _checks(name, ns, part):
         if part == "speed":
             return [lambda: check_batch_W_speed(ns)]
         return [lambda case=case: check_batch_W(ns, *case) for case in BATCH_CASES]
+    if name == "softmax_jacobian":
+        cases = [jacobian_case(*case) for case in JACOBIAN_CASES]
+        cases += [jacobian_case(*case) for case in JACOBIAN_BIG]
+        return [lambda case=case: check_softmax_jacobian(ns, case) for case in cases]
     if name == "softmax" and part == "overflow":
         cases = [big_case(*case) for case in ((661, 6, 4), (662, 3, 10))]
         cases += [spread_case(*case) for case in SPREAD_CASES]
@@ -1300,6 +1412,7 @@ def known_messages():
     messages = [m for m, _ in _forward_mistakes()["scores"] + _forward_mistakes()["hidden"]]
     messages += [m for m, _ in _softmax_mistakes() + _cost_mistakes() + _dscores_mistakes()]
     messages += [m for m, _ in _batch_mistakes()] + [OVERFLOW]
+    messages += [m for m, _ in _jacobian_mistakes()] + [JACOBIAN_OVERFLOW]
     for name in BACKWARD:
         messages += [m for m, _ in _backward_mistakes(name)]
     messages += [m for m, _ in _predict_mistakes(np.zeros((1, 1)), np.zeros((1, 1)))]

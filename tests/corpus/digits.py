@@ -7,9 +7,10 @@ no other; a case with expect="full" is a correct answer written in another style
 full marks. The tests hand every function correct inputs (train and predict get stand-in
 networks), so no function's points depend on another's: DEPENDS is empty.
 
-The finite-difference cases estimate dscores or a backward_* numerically instead of deriving it
-(from the scores log(probs), or from the labels read off dscores, or from dscores times the
-scores; of the notebook's functions or of a copy; central or forward differences): each passes
+The finite-difference cases estimate dscores, softmax_jacobian or a backward_* numerically
+instead of deriving it (from the scores log(probs), or from the labels read off dscores, or
+from dscores times the scores, or the probabilities of moved scores; of the notebook's
+functions or of a copy; central or forward differences): each passes
 the visible check and must lose its function's points with a message that asks whether it is
 a finite-difference estimate.
 
@@ -20,8 +21,8 @@ training example, a loop that stops before num_iters, and code in the convention
 two-layer-net handout (penalty 0.5 * reg * sum(W**2), gradient reg * W), which must be named.
 """
 
-FUNCTIONS = ["forward", "softmax", "cost", "dscores", "batch_W", "backward_W2", "backward_b2",
-             "backward_W1", "backward_b1", "train", "predict"]
+FUNCTIONS = ["forward", "softmax", "cost", "dscores", "softmax_jacobian", "batch_W",
+             "backward_W2", "backward_b2", "backward_W1", "backward_b1", "train", "predict"]
 DEPENDS = {}
 
 SIGNATURES = {
@@ -29,6 +30,7 @@ SIGNATURES = {
     "softmax": "softmax(scores)",
     "cost": "cost(probs, y, params, reg)",
     "dscores": "dscores(probs, y)",
+    "softmax_jacobian": "softmax_jacobian(s)",
     "batch_W": "batch_W(inputs, deltas)",
     "backward_W2": "backward_W2(X, hidden, dscores, params, reg)",
     "backward_b2": "backward_b2(X, hidden, dscores, params, reg)",
@@ -58,7 +60,7 @@ BATCH
 UPDATE
         if verbose and it % 100 == 0:
             print(f"iteration {it} / {num_iters}: loss {loss:f}")
-        if it % iterations_per_epoch == 0:
+        if (it + 1) % iterations_per_epoch == 0:
             train_acc_history.append(np.mean(self.predict(X_batch) == y_batch))
             val_acc_history.append(np.mean(self.predict(X_val) == y_val))
             learning_rate *= learning_rate_decay
@@ -120,6 +122,7 @@ SHIFTED = "exps = np.exp(scores - scores.max(axis=1, keepdims=True))"
 DATA = "data_loss = -np.log(probs[np.arange(len(y)), y]).mean()"
 PENALTY = 'penalty = reg * (np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2))'
 DELTA = 'delta = (dscores @ params["W2"].T) * (hidden > 0)'
+P_OF_S = ["exps = np.exp(s - s.max())", "p = exps / exps.sum()"]
 
 CASES = [
     # forward: the first answer function of the notebook.
@@ -198,6 +201,35 @@ CASES = [
         "    scores[i] = keep - 1e-5",
         "    grad[i] = (up - cost(softmax(scores), y, none, 0.0)) / 2e-5",
         "    scores[i] = keep", "return grad")), status_matches="finite-difference"),
+
+    # softmax_jacobian
+    wrong("jacobian_diagonal_only", "softmax_jacobian", define(
+        "softmax_jacobian", *P_OF_S, "return np.diag(p)")),
+    wrong("jacobian_plus_outer", "softmax_jacobian", define(
+        "softmax_jacobian", *P_OF_S, "return np.diag(p) + np.outer(p, p)")),
+    wrong("jacobian_negated", "softmax_jacobian", define(
+        "softmax_jacobian", *P_OF_S, "return np.outer(p, p) - np.diag(p)")),
+    wrong("jacobian_of_the_scores", "softmax_jacobian", define(
+        "softmax_jacobian", "return np.diag(s) - np.outer(s, s)")),
+    wrong("jacobian_sigmoid_diagonal", "softmax_jacobian", define(
+        "softmax_jacobian", *P_OF_S, "return np.diag(p * (1 - p))")),
+    wrong("jacobian_one_d_transpose", "softmax_jacobian", define(
+        "softmax_jacobian", *P_OF_S, "return np.diag(p) - p @ p.T")),
+    wrong("jacobian_of_log_softmax", "softmax_jacobian", define(
+        "softmax_jacobian", *P_OF_S, "return np.eye(len(s)) - p")),
+    wrong("jacobian_no_shift", "softmax_jacobian", define(
+        "softmax_jacobian", "p = np.exp(s) / np.sum(np.exp(s))",
+        "return np.diag(p) - np.outer(p, p)")),
+    wrong("jacobian_shifts_in_place", "softmax_jacobian", define(
+        "softmax_jacobian", "s -= s.max()", "p = np.exp(s) / np.exp(s).sum()",
+        "return np.diag(p) - np.outer(p, p)")),
+    dict(wrong("jacobian_by_differences", "softmax_jacobian", define(
+        "softmax_jacobian", "def probabilities(v):", "    e = np.exp(v - v.max())",
+        "    return e / e.sum()", "J, step = np.zeros((len(s), len(s))), 1e-5",
+        "for k in range(len(s)):", "    up, down = s.copy(), s.copy()",
+        "    up[k] += step", "    down[k] -= step",
+        "    J[:, k] = (probabilities(up) - probabilities(down)) / (2 * step)", "return J")),
+        status_matches="finite-difference"),
 
     # batch_W
     wrong("batch_W_transposed", "batch_W", define("batch_W", "return deltas.T @ inputs")),
@@ -341,6 +373,8 @@ CASES = [
                        "data_loss = -np.sum(Y * np.log(probs)) / N",
                        "weights = [params['W1'], params['W2']]",
                        "return data_loss + reg * sum(np.vdot(W, W) for W in weights)"),
+        "softmax_jacobian": define("softmax_jacobian", *P_OF_S,
+                                   "return p[:, None] * (np.eye(len(p)) - p[None, :])"),
         "dscores": define("dscores", "Y = np.zeros_like(probs)",
                           "Y[np.arange(len(y)), y] = 1", "return (probs - Y) / probs.shape[0]"),
         "backward_b1": define("backward_b1", "delta = dscores.dot(params['W2'].T)",
@@ -351,6 +385,10 @@ CASES = [
                           "return scipy_softmax(scores, axis=1)"),
         "batch_W": define("batch_W", "return np.dot(inputs.T, deltas)"),
         "backward_b2": define("backward_b2", "return np.sum(dscores, axis=0)"),
+        "softmax_jacobian": define("softmax_jacobian",
+                                   "from scipy.special import softmax as scipy_softmax",
+                                   "p = scipy_softmax(s).reshape(-1, 1)",
+                                   "return np.diagflat(p) - p @ p.T"),
     }),
     right("log_sum_exp_and_in_place", {
         "softmax": define("softmax", "shifted = scores - np.max(scores, axis=1)[:, None]",
@@ -365,6 +403,12 @@ CASES = [
                        "return float(np.mean(-np.log(picked)) + penalty)"),
     }),
     right("predict_through_forward", {
+        "softmax_jacobian": define("softmax_jacobian", "C = len(s)",
+                                   "shifted = s - np.max(s)",
+                                   "p = np.exp(shifted) / np.sum(np.exp(shifted))",
+                                   "J = np.empty((C, C))", "for c in range(C):",
+                                   "    for k in range(C):",
+                                   "        J[c, k] = p[c] * ((c == k) - p[k])", "return J"),
         "predict": define("predict", "scores, _ = forward(X, self.params)",
                           "return scores.argmax(axis=1)"),
         "backward_W2": define("backward_W2", "W2 = params['W2']",

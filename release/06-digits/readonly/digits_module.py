@@ -7,11 +7,15 @@ supplies what the student is not asked to write:
 * the data: the 8 x 8 handwritten digits that ship with scikit-learn, split into training,
   validation and test sets (`digits_data`);
 * the toy network and toy batch of the original two-layer-net assignment (`toy_params`,
-  `toy_data`) and the values a correct answer gives on them (`TOY`, and `TOY_SPREAD` for
-  softmax on rows of widely spread scores), for the public tests;
+  `toy_data`) and the values a correct answer gives on them (`TOY`, with the softmax Jacobian
+  of its first row of scores, and `TOY_SPREAD` for softmax on rows of widely spread scores),
+  for the public tests;
 * stand-in networks for the tests of `train` and `predict` (`StandInNet`, `ScoresNet`), so
   that those tests do not depend on the student's other functions;
 * a call that notices an argument changed in place (`keeping_arguments`, `call_keeping`);
+* the two-class softmax against the logistic sigmoid (`plot_two_class_softmax`), and plain
+  gradient descent against momentum on an elongated quadratic (`quadratic_paths`,
+  `plot_quadratic_paths`);
 * timing, plotting and the hyper-parameter search of the closing experiments.
 
 Convention, as in the notebook: one row per example. N inputs are an array of shape (N, 64),
@@ -183,6 +187,10 @@ TOY = {
            [6.3205394554e-01, -8.4402352461e-02, -5.6619712449e-01],
            [8.8933499478e-01, -6.0470934854e-01, -2.8855135337e-01]],
     "b2": [0.2099690981, -0.1431904992, -0.0667785988],
+    # softmax_jacobian of the first row of the scores (and of that row moved by 1000).
+    "jacobian": [[0.2316294788, -0.0835028741, -0.1481266046],
+                 [-0.0835028741, 0.1766200371, -0.093117163],
+                 [-0.1481266046, -0.093117163, 0.2412437676]],
 }
 TOY = {name: np.array(value, dtype=float) for name, value in TOY.items()}
 # Rows of scores that spread over more than 2000 (two near +1200, the others near -1200),
@@ -322,15 +330,16 @@ class StandInNet:
 
 
 # Where a default StandInNet's parameters end after train(net, *train_problem(), ...) (12
-# examples, batch_size=4, so 3 iterations per epoch) with num_iters=5, learning_rate=0.5 and
+# examples, batch_size=4, so 3 iterations per epoch, the learning rate decaying at the end of
+# each) with num_iters=5, learning_rate=0.5 and
 #   "plain": learning_rate_decay=0.5, momentum=0.0;
 #   "momentum": learning_rate_decay=1.0, momentum=0.9.
 TRAIN_EXPECTED = {
-    "plain": {"W1": [[0.033071196252, 0.239866243713], [0.102279965963, -0.292441759711],
-                     [0.058180291394, 0.82959127478]],
-              "b1": [0.497343977247, 1.198583292793],
-              "W2": [[-0.803546173728, -0.45740486571], [1.158103501563, -0.848218633698]],
-              "b2": [1.213737539578, 0.809610553034]},
+    "plain": {"W1": [[0.081392178, 0.171328389164], [0.086090413643, -0.207438101855],
+                     [0.414779609159, 0.817868821085]],
+              "b1": [0.409107796886, 1.578682877232],
+              "W2": [[-1.145835945021, -0.461259737251], [0.951682285375, -1.051398015]],
+              "b2": [1.430869804343, 0.749621459678]},
     "momentum": {"W1": [[0.331803565013, -0.183851878281], [0.002192113051, 0.233072067744],
                         [2.262766271252, 0.757120140433]],
                  "b1": [-0.048154111078, 3.548453786255],
@@ -494,7 +503,8 @@ def plot_history(stats, title="Training"):
     accuracies.plot(stats["train_acc_history"], label="training (mini-batch)", color="steelblue")
     accuracies.plot(stats["val_acc_history"], label="validation", color="darkorange")
     accuracies.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.02), title=f"{title}: accuracy")
-    accuracies.legend(loc="lower right")
+    # Beside the axes, not on them: a run that does not learn keeps its curves near the bottom.
+    accuracies.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
     for axis in (losses, accuracies):
         axis.grid(True, alpha=0.3)
     figure.tight_layout()
@@ -517,19 +527,100 @@ def plot_losses(runs, title="Loss per iteration"):
 
 
 def show_weights(W1, columns=16, title="What the hidden units look for"):
-    """Draw each hidden unit's incoming weights, a column of W1 (64, H), as an 8 x 8 image."""
+    """Draw each hidden unit's incoming weights, a column of W1 (64, H), as an 8 x 8 image.
+
+    Each image has a colour scale of its own, symmetric about 0 (red: positive, blue:
+    negative, white: 0), from minus to plus that unit's largest |weight|: units whose weights
+    are small overall would look blank on one scale shared by all.
+    """
     if grading():
         return
     import matplotlib.pyplot as plt
     H = W1.shape[1]
     rows = -(-H // columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(0.8 * columns, 0.85 * rows),
+    figure, axes = plt.subplots(rows, columns, figsize=(0.8 * columns + 1.2, 0.85 * rows + 0.5),
                                 squeeze=False)
-    limit = np.abs(W1).max()
+    # A fixed layout, with the colour bar in a strip of its own on the right.
+    figure.subplots_adjust(left=0.01, right=0.88, bottom=0.02, top=0.85, wspace=0.1, hspace=0.1)
+    image = None
     for index, axis in enumerate(axes.flat):
         axis.axis("off")
         if index < H:
-            axis.imshow(W1[:, index].reshape(8, 8), cmap="RdBu_r", vmin=-limit, vmax=limit)
+            weights = W1[:, index]
+            limit = float(np.abs(weights).max()) or 1.0
+            image = axis.imshow(weights.reshape(8, 8) / limit, cmap="RdBu_r", vmin=-1, vmax=1)
+    if image is not None:
+        bar = figure.colorbar(image, cax=figure.add_axes([0.9, 0.1, 0.01, 0.7]))
+        bar.set_label("weight / the unit's largest |weight|")
     figure.suptitle(title)
+    plt.show()
+
+
+def plot_two_class_softmax(softmax, reach=8.0):
+    """Plot p_1 of softmax([s_1, s_2]) (the notebook's function, on rows of two scores)
+    against s_1 - s_2, over the logistic sigmoid of s_1 - s_2, for two positions of the pair."""
+    if grading():
+        return
+    import matplotlib.pyplot as plt
+    difference = np.linspace(-reach, reach, 401)
+    figure, axis = plt.subplots(figsize=(7, 3.8))
+    axis.plot(difference, 1 / (1 + np.exp(-difference)), color="black", linewidth=2.5,
+              alpha=0.35, label=r"logistic sigmoid $1 / (1 + e^{-(s_1 - s_2)})$")
+    marks = difference[::20]
+    for centre, marker, colour in ((0.0, "o", "crimson"), (300.0, "x", "steelblue")):
+        pairs = np.column_stack([centre + marks / 2, centre - marks / 2])
+        p1 = np.asarray(softmax(pairs), dtype=float)[:, 0]
+        axis.plot(marks, p1, marker, color=colour, linestyle="none",
+                  label=rf"$p_1$ of softmax, $s_1 + s_2 = {2 * centre:g}$")
+    axis.set(xlabel=r"$s_1 - s_2$", ylabel=r"$p_1$",
+             title="Two classes: the softmax is the sigmoid of the difference")
+    axis.grid(True, alpha=0.3)
+    axis.legend(loc="upper left")
+    figure.tight_layout()
+    plt.show()
+
+
+# The elongated quadratic f(x, y) = (x^2 + STEEPNESS y^2) / 2 of the momentum demonstration:
+# curvature 1 along x, the valley's floor, and STEEPNESS across it, along y.
+STEEPNESS = 25.0
+
+
+def quadratic_paths(start=(-9.0, 1.5), learning_rate=0.07, momentum=0.6, steps=40):
+    """Return {label: path (steps + 1, 2)}: plain gradient descent and momentum (the update
+    rule of train: v = momentum v - learning_rate grad, then point = point + v) from `start`
+    on f(x, y) = (x^2 + STEEPNESS y^2) / 2, with the same learning rate."""
+    paths = {}
+    for label, mu in (("plain gradient descent", 0.0), (f"momentum {momentum:g}", momentum)):
+        point, velocity = np.array(start, dtype=float), np.zeros(2)
+        path = [point]
+        for _ in range(steps):
+            gradient = point * np.array([1.0, STEEPNESS])
+            velocity = mu * velocity - learning_rate * gradient
+            point = point + velocity
+            path.append(point)
+        paths[label] = np.array(path)
+    return paths
+
+
+def plot_quadratic_paths(paths, learning_rate=0.07):
+    """Draw the contours of the elongated quadratic and the paths of quadratic_paths."""
+    if grading():
+        return
+    import matplotlib.pyplot as plt
+    ends = np.concatenate(list(paths.values()))
+    reach_x = 1.1 * max(np.abs(ends[:, 0]).max(), 1.0)
+    reach_y = 1.2 * max(np.abs(ends[:, 1]).max(), 0.5)
+    x, y = np.meshgrid(np.linspace(-reach_x, reach_x, 120), np.linspace(-reach_y, reach_y, 80))
+    figure, axis = plt.subplots(figsize=(9, 4.2))
+    contours = axis.contour(x, y, (x ** 2 + STEEPNESS * y ** 2) / 2, levels=12, cmap="Greys",
+                            linewidths=0.8)
+    figure.colorbar(contours, ax=axis, label=r"$f(x, y) = (x^2 + 25 y^2) / 2$")
+    for (label, path), colour in zip(paths.items(), ("crimson", "steelblue")):
+        axis.plot(path[:, 0], path[:, 1], "o-", color=colour, markersize=3, linewidth=1,
+                  label=f"{label} ({len(path) - 1} steps, learning rate {learning_rate:g})")
+    axis.plot(0, 0, "k*", markersize=10, label="minimum")
+    axis.set(xlabel="$x$ (along the valley)", ylabel="$y$ (across the valley)",
+             title="The same step size, with and without momentum")
+    axis.legend(loc="lower right", fontsize=8)
     figure.tight_layout()
     plt.show()
