@@ -12,8 +12,8 @@ metadata; here rendered markdown goes through the same sanitiser as it leaves th
 `markdown2html` filter (markdown is rendered once, and only its HTML is cleaned), and the page
 gets a Content-Security-Policy as the first element of its head: nothing loads but inline
 styles and data: images and fonts, and no script runs but the template's own head scripts.
-That includes MathJax's latest.js by its exact URL, but not the version-check request and the
-MathJax.js it would then load, nor the eval of its config: math shows as its TeX source.
+The template's MathJax from a CDN is taken out: equations are drawn on the grader, as MathML
+(course/equations.py), so they show offline and in JupyterLab's script-less HTML viewer.
 """
 import base64
 import contextlib
@@ -25,7 +25,7 @@ import nbconvert.exporters.html as html_module
 from nbconvert.exporters import HTMLExporter
 from traitlets import default
 
-from . import notebooks, sanitise
+from . import equations, notebooks, sanitise
 
 ALT = "No description has been provided for this image"  # nbconvert's own placeholder
 IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=)", re.I)
@@ -82,6 +82,8 @@ def with_content_security_policy(page):
     return page[:head.start(1)] + meta + page[head.start(1):]
 
 
+# The template's MathJax from a CDN: the equations are drawn already (course/equations.py).
+MATHJAX_FROM_CDN = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 # nbgrader's table of contents calls every test cell "Test cell": name what each one grades.
 CONTENTS_ENTRY = re.compile(r'(<a href="#)([^"]+)(">)(Test cell|Task|Written response|Coding free-response)(</a>)')
 # A teaching message is one long line: wrap it rather than hide it behind a scrollbar.
@@ -124,12 +126,13 @@ class FeedbackExporter(HTMLExporter):
 
     @jinja2.pass_context
     def markdown2html(self, context, source):
-        """Markdown to HTML as nbconvert renders it, then cleaned by course/sanitise.py."""
-        return sanitise.clean_markdown_html(super().markdown2html(context, source))
+        """Markdown to HTML as nbconvert renders it, cleaned by course/sanitise.py, with its
+        equations drawn as MathML (course/equations.py)."""
+        return equations.render(sanitise.clean_markdown_html(super().markdown2html(context, source)))
 
     def from_notebook_node(self, nb, resources=None, **kw):
         with _no_second_pass():
             page, resources = super().from_notebook_node(nb, resources, **kw)
         page = IMAGE_WITHOUT_ALT.sub(f'<img alt="{ALT}"', str(page))
-        page = with_named_contents(page, contents_labels(nb)).replace("</head>", WRAPPED_OUTPUTS + "</head>", 1)
+        page = MATHJAX_FROM_CDN.sub("", with_named_contents(page, contents_labels(nb))).replace("</head>", WRAPPED_OUTPUTS + "</head>", 1)
         return with_content_security_policy(page), resources

@@ -157,3 +157,5 @@ def test_a_feedback_page_in_a_browser_shows_score_and_message_but_no_hidden_test
     teaching = re.search(r"CheckFailure: (.{20,60})", row["message"]).group(1)
     assert teaching in " ".join(text.split()), "the failing check's message is not shown"
     assert not [line for line in hidden_lines() if line in text]
+    # Equations are drawn on the grader (course/equations.py): MathML in the page, no TeX left.
+    assert proc.stdout.count("<math") > 5 and "$$" not in text
