@@ -24,6 +24,14 @@ rebinds. compute_cost is also tried on probabilities
 within 1e-6 of 0 and 1, where an answer that clips A2 (or adds a small number inside the
 logarithms) gives another cost.
 
+rbf and rbf_prime (the radial basis function exp(-z**2) and its derivative) are compared with
+the reference on seeded arrays and a float, must leave z as it was, and are called once on
+entries as large as 1000 in size with the notebook's numpy raising on an overflow (through
+the notebook's `np`, so in the kernel while grading): an answer that divides by exp(z**2)
+is right only by luck there. rbf_prime's checks plant the reference rbf, and a rbf_prime
+right on every case is tried on z within 5e-6 of 0, where finite differences of rbf lose
+their digits.
+
 What each typical mistake gives on the visible tests' examples (`visible_mistakes()`) goes
 into readonly/mistakes.json at release, so that the visible tests name the same mistakes as
 the hidden ones (`hidden_mistakes(name)`; course/coverage.py counts both).

@@ -2,10 +2,12 @@
 
 The notebook owns the network: the student writes layer_sizes, initialize_parameters,
 forward_propagation, compute_cost, backward_propagation, update_parameters, nn_model and
-predict. This module supplies what the student is not asked to write: the "flower" and the
-other two-class data sets, the logistic function, the decision-boundary plots, the sweep over
-hidden-layer sizes, and the stand-ins that let the public tests of nn_model and predict judge
-those two functions on their own.
+predict, then rbf and rbf_prime. This module supplies what the student is not asked to write:
+the "flower", the three bands on a line and the other two-class data sets, the logistic
+function, the decision-boundary plots, the sweep over hidden-layer sizes (with its cost
+curves), a training loop for a hidden layer of any activation (train_hidden_layer: the
+identity, the radial basis function), the plots of the hidden space, and the stand-ins that
+let the public tests of nn_model, predict and rbf_prime judge those functions on their own.
 
 Convention, as in the notebook: one column per example. m points of the plane are an array
 X of shape (2, m); their labels, 0 or 1, an array Y of shape (1, m).
@@ -220,7 +222,10 @@ def _recording(compute_cost, costs):
     """Return a function that calls compute_cost and appends the cost it returns to costs."""
     def recording_compute_cost(*args, **kwargs):
         value = compute_cost(*args, **kwargs)
-        costs.append(float(np.squeeze(value)))
+        try:
+            costs.append(float(np.squeeze(value)))
+        except (TypeError, ValueError):  # not one number: nothing to draw, but train on
+            costs.append(np.nan)
         return value
     return recording_compute_cost
 
