@@ -464,7 +464,7 @@ def cache_variants(params, X, name):
 # ---------------------------------------------------------------- compute_cost
 
 COST_MISTAKES = {
-    "sign": "it has the wrong sign: J = -(1/m) * sum(Y log A2 + (1 - Y) log(1 - A2)); the "
+    "sign": "it has the wrong sign: C = -(1/m) * sum(Y log A2 + (1 - Y) log(1 - A2)); the "
             "logarithms of probabilities are negative, so the cost is positive.",
     "sum": "it is m times too large: divide the sum over the examples by m.",
     "y": "the term (1 - Y) * log(1 - A2) is missing: examples with label 0 count too.",
