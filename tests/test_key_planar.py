@@ -81,6 +81,24 @@ MISTAKE = {
     "backward_central_differences_of_cost": r"finite-difference estimate",
     "backward_forward_differences_of_cost": r"finite-difference estimate",
     "backward_central_differences_of_own_cost": r"finite-difference estimate",
+    "rbf_exponent_sign": r"exponent has the wrong sign",
+    "rbf_not_squared": r"z is not squared",
+    "rbf_absolute_value": r"exp\(-\|z\|\)",
+    "rbf_halved": r"z\*\*2 is halved",
+    "rbf_square_outside": r"square is outside the exponential",
+    "rbf_divides_by_exp": r"as large as 1000 in size: it overflows for large \|z\|",
+    "rbf_squares_in_place": r"it changes z, which it was given",
+    "rbf_negates_in_place": r"it changes z, which it was given",
+    "rbf_prime_without_exp": r"factor exp\(-z\*\*2\) is missing",
+    "rbf_prime_sign": r"wrong sign: rbf'\(z\) = -2 z exp",
+    "rbf_prime_no_inner_derivative": r"returns exp\(-z\*\*2\) itself",
+    "rbf_prime_no_two": r"factor 2 is missing",
+    "rbf_prime_no_z": r"z is missing from the inner derivative",
+    "rbf_prime_of_exp_minus_z": r"differentiates exp\(-z\)",
+    "rbf_prime_divides_by_exp": r"as large as 1000 in size: it overflows for large \|z\|",
+    "rbf_prime_in_place": r"it changes z, which it was given",
+    "rbf_prime_central_difference": r"finite-difference estimate",
+    "rbf_prime_difference_of_own_bump": r"finite-difference estimate",
 }
 
 
@@ -178,10 +196,17 @@ def test_the_visible_tests_name_the_typical_mistakes():
 
 def test_the_visible_and_hidden_tests_say_the_same_of_a_changed_argument():
     from readonly import planar_module
-    for function in ("update_parameters", "backward_propagation"):
+    for function in ("update_parameters", "backward_propagation", "rbf", "rbf_prime"):
         hidden = {"update_parameters": key.UPDATE_MISTAKES,
-                  "backward_propagation": key.BACKWARD_MISTAKES}[function]["changes"]
+                  "backward_propagation": key.BACKWARD_MISTAKES, "rbf": key.RBF_MISTAKES,
+                  "rbf_prime": key.RBF_PRIME_MISTAKES}[function]["changes"]
         assert planar_module.CHANGED[function] == hidden
+
+
+def test_the_visible_and_hidden_tests_say_the_same_of_an_overflow():
+    from readonly import planar_module
+    assert planar_module.OVERFLOW["rbf"] == key.RBF_MISTAKES["overflow"]
+    assert planar_module.OVERFLOW["rbf_prime"] == key.RBF_PRIME_MISTAKES["overflow"]
 
 
 def test_the_hidden_tests_read_changed_arguments_back_whatever_the_kernel_rebinds():

@@ -272,3 +272,74 @@ def test_the_argument_checks_name_what_a_call_changed():
     with pytest.raises(CheckFailure, match=r"^f\(\): it changes X, which it was given"):
         pm.check_unchanged("backward_propagation", "f()", given,
                            ({"W1": np.ones((2, 2))}, np.ones(3)))
+
+
+def test_sweep_records_costs_and_parameters_through_the_namespace(capsys):
+    ns = solved_namespace()
+    X, Y = pm.flower_data(m=80)
+    runs = {}
+    cost = ns["compute_cost"]
+    results = pm.sweep_hidden_sizes(ns["nn_model"], ns["predict"], X, Y, sizes=(1, 4),
+                                    num_iterations=50, namespace=ns, runs=runs)
+    assert ns["compute_cost"] is cost, "the recording compute_cost was not removed"
+    assert list(runs) == [1, 4] and all(len(run["costs"]) == 50 for run in runs.values())
+    assert runs[4]["costs"][-1] < runs[4]["costs"][0]
+    assert runs[4]["parameters"]["W1"].shape == (4, 2)
+    left, right = pm.plot_sweep(runs, results)
+    assert len(left.get_lines()) == 2 and len(right.get_lines()) == 1  # no test data given
+
+
+def test_band_data_has_three_bands():
+    X, Y = pm.band_data()
+    assert X.shape == (1, 150) and Y.shape == (1, 150)
+    middle = np.abs(X) < 1
+    assert np.array_equal(middle, Y == 1)
+    assert np.all((np.abs(X) < 1) | ((np.abs(X) > 1.3) & (np.abs(X) < 3)))
+    assert 0.2 < Y.mean() < 0.45
+    assert np.array_equal(X, pm.band_data()[0])
+
+
+def test_identity_hidden_layer_is_no_better_than_a_line():
+    X, Y = pm.flower_data()
+    parameters = pm.train_hidden_layer(X, Y, 4, lambda z: z, np.ones_like, num_iterations=500,
+                                       learning_rate=0.5)
+    _, A2 = pm.hidden_layer_outputs(parameters, X, lambda z: z)
+    assert abs(np.mean((A2 > 0.5) == Y) - 0.5) < 0.05
+
+
+def test_rbf_layer_separates_the_bands_and_its_hidden_space_is_drawn():
+    X, Y = pm.band_data()
+    parameters = pm.train_hidden_layer(X, Y, 2, pm.rbf_stand_in,
+                                       lambda z: -2 * z * pm.rbf_stand_in(z),
+                                       num_iterations=3000, learning_rate=2.0, weight_scale=0.5)
+    A1, A2 = pm.hidden_layer_outputs(parameters, X, pm.rbf_stand_in)
+    assert A1.shape == (2, 150) and np.mean((A2 > 0.5) == Y) > 0.97
+    pm.plot_bands(X, Y, lambda P: pm.hidden_layer_outputs(parameters, P, pm.rbf_stand_in)[1] > 0.5)
+    figure = pm.plot_hidden_space(A1, Y, parameters["W2"], parameters["b2"])
+    assert len(figure.axes) == 1 and figure.axes[0].get_xlabel() == "$a_1$"
+    figure = pm.plot_hidden_space(np.tanh(np.vstack([A1, A1[:1]])), Y, np.ones((1, 3)),
+                                  np.zeros((1, 1)))
+    assert len(figure.axes) == 4
+    with pytest.raises(ValueError):
+        pm.plot_hidden_space(A1[:1], Y)
+
+
+def test_train_hidden_layer_shrinks_while_grading(monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    calls = []
+    X, Y = pm.band_data()
+    pm.train_hidden_layer(X, Y, 2, np.tanh, lambda z: calls.append(1) or 1 - np.tanh(z) ** 2,
+                          num_iterations=5000)
+    assert len(calls) == pm.AUTOGRADE_ITERATIONS
+
+
+def test_call_without_overflow_names_the_overflow():
+    z = np.array([[-1000.0, 0.5, 30.0]])
+    assert np.allclose(pm.call_without_overflow("rbf", pm.rbf_stand_in, "rbf(z)", z),
+                       [[0.0, np.exp(-0.25), 0.0]])
+    with pytest.raises(CheckFailure, match="rbf\\(z\\): it overflows for large"):
+        pm.call_without_overflow("rbf", lambda z: 1 / np.exp(z ** 2), "rbf(z)", z)
+    with pytest.raises(CheckFailure, match="not implemented yet"):
+        pm.call_without_overflow("rbf", lambda z: (_ for _ in ()).throw(NotImplementedError()),
+                                 "rbf(z)", z)
+    assert np.geterr()["over"] != "raise", "the error state was not restored"

@@ -24,6 +24,14 @@ rebinds. compute_cost is also tried on probabilities
 within 1e-6 of 0 and 1, where an answer that clips A2 (or adds a small number inside the
 logarithms) gives another cost.
 
+rbf and rbf_prime (the radial basis function exp(-z**2) and its derivative) are compared with
+the reference on seeded arrays and a float, must leave z as it was, and are called once on
+entries as large as 1000 in size with the notebook's numpy raising on an overflow (through
+the notebook's `np`, so in the kernel while grading): an answer that divides by exp(z**2)
+is right only by luck there. rbf_prime's checks plant the reference rbf, and a rbf_prime
+right on every case is tried on z within 5e-6 of 0, where finite differences of rbf lose
+their digits.
+
 What each typical mistake gives on the visible tests' examples (`visible_mistakes()`) goes
 into readonly/mistakes.json at release, so that the visible tests name the same mistakes as
 the hidden ones (`hidden_mistakes(name)`; course/coverage.py counts both).
@@ -49,7 +57,8 @@ import numpy as np
 from course import checking, keys
 
 FUNCTIONS = ("layer_sizes", "initialize_parameters", "forward_propagation", "compute_cost",
-             "backward_propagation", "update_parameters", "nn_model", "predict")
+             "backward_propagation", "update_parameters", "nn_model", "predict", "rbf",
+             "rbf_prime")
 PARAMETERS = ("W1", "b1", "W2", "b2")
 GRADIENTS = ("dW1", "db1", "dW2", "db2")
 CACHE = ("Z1", "A1", "Z2", "A2")
@@ -455,7 +464,7 @@ def cache_variants(params, X, name):
 # ---------------------------------------------------------------- compute_cost
 
 COST_MISTAKES = {
-    "sign": "it has the wrong sign: J = -(1/m) * sum(Y log A2 + (1 - Y) log(1 - A2)); the "
+    "sign": "it has the wrong sign: C = -(1/m) * sum(Y log A2 + (1 - Y) log(1 - A2)); the "
             "logarithms of probabilities are negative, so the cost is positive.",
     "sum": "it is m times too large: divide the sum over the examples by m.",
     "y": "the term (1 - Y) * log(1 - A2) is missing: examples with label 0 count too.",
@@ -823,13 +832,182 @@ def _check_predict(ns, seed, n_x, n_h, m):
     checking.check_close(what, got, expected, mistakes=mistakes)
 
 
+# ---------------------------------------------------------------- rbf and rbf_prime
+
+# (seed, shape of z; () for a plain float), then one case of large |z| (last, so that a mistake
+# the ordinary cases name is named by them, not called an overflow).
+RBF_CASES = ((1201, (2, 3)), (1202, (1, 7)), (1203, (5,)), (1204, ()), (None, "large"))
+# Large |z|: exp(z**2) overflows for every entry above 26.6 in size; exp(-z**2) is exactly 0
+# there (no subnormal numbers, whose last digits differ between correct styles).
+LARGE_Z = np.array([[-1000.0, -40.0, -28.5, 0.5], [28.5, 35.0, 1000.0, -1.0]])
+# rbf_prime where finite differences of rbf lose their digits: rbf is about 1 and its slope
+# about -2 z, far smaller; entry by entry, none of them zero.
+HARD_Z = np.array([[1e-9, -3e-8], [2e-7, -5e-6]])
+
+RBF_MISTAKES = {
+    "sign": "the exponent has the wrong sign: rbf(z) = exp(-z**2), which is 1 at z = 0 and "
+            "falls towards 0 on both sides; exp(z**2) grows without bound.",
+    "square": "z is not squared: rbf(z) = exp(-z**2); exp(-z) is no bump (it grows without "
+              "bound for negative z).",
+    "abs": "it computes exp(-|z|); the radial basis function of this notebook squares z: "
+           "exp(-z**2).",
+    "half": "z**2 is halved: here rbf(z) = exp(-z**2), not the exp(-z**2 / 2) of the normal "
+            "density.",
+    "outside": "the square is outside the exponential: exp(-z)**2 = exp(-2 z). Square z "
+               "inside: exp(-z**2).",
+    "overflow": "it overflows for large |z|: exp(z**2) is larger than any float (about 1e308) "
+                "once |z| > 26.6, so dividing by it gives 0 only with an overflow on the way. "
+                "Compute exp(-z**2), which goes smoothly to 0.",
+    "changes": "it changes {changed}, which it was given: z **= 2 (or z *= z, z *= -1) works "
+               "in place on the caller's array. Compute a new array, such as -z**2.",
+}
+
+RBF_PRIME_MISTAKES = {
+    "no exp": "the factor exp(-z**2) is missing: by the chain rule rbf'(z) = exp(-z**2) "
+              "times the derivative of -z**2, that is -2 z exp(-z**2), not -2 z alone.",
+    "sign": "it has the wrong sign: rbf'(z) = -2 z exp(-z**2), negative for z > 0, where the "
+            "bump falls.",
+    "no chain": "it returns exp(-z**2) itself: the chain rule multiplies it by the derivative "
+                "of the exponent -z**2, which is -2 z.",
+    "no 2": "the factor 2 is missing: the derivative of -z**2 is -2 z, so rbf'(z) = "
+            "-2 z exp(-z**2).",
+    "no z": "z is missing from the inner derivative: the derivative of -z**2 is -2 z, so "
+            "rbf'(z) = -2 z exp(-z**2).",
+    "exp(-z)": "it differentiates exp(-z) (or keeps exp(-z) in the answer); the function is "
+               "exp(-z**2), whose derivative is -2 z exp(-z**2).",
+    "overflow": "it overflows for large |z|: exp(z**2) is larger than any float (about 1e308) "
+                "once |z| > 26.6, so -2 z / exp(z**2) gives 0 only with an overflow on the way. "
+                "Compute -2 z exp(-z**2), whose exponential goes smoothly to 0.",
+    "changes": "it changes {changed}, which it was given: z *= -2 (or z **= 2) works in place "
+               "on the caller's array. Compute a new array, such as -2 * z.",
+}
+
+
+def reference_rbf(z):
+    """Return exp(-z**2) entry by entry (a float for a float)."""
+    z = np.asarray(z, dtype=float)
+    value = np.exp(-np.square(z))
+    return float(value) if value.ndim == 0 else value
+
+
+def reference_rbf_prime(z):
+    """Return the derivative -2 z exp(-z**2) entry by entry (a float for a float)."""
+    z = np.asarray(z, dtype=float)
+    value = -2.0 * z * np.exp(-np.square(z))
+    return float(value) if value.ndim == 0 else value
+
+
+def rbf_variants(z):
+    """[(message, value)] of the typical mistakes of rbf at z (finite values only)."""
+    z = np.asarray(z, dtype=float)
+    with np.errstate(over="ignore"):
+        found = [(RBF_MISTAKES["sign"], np.exp(z ** 2)), (RBF_MISTAKES["square"], np.exp(-z)),
+                 (RBF_MISTAKES["abs"], np.exp(-np.abs(z))),
+                 (RBF_MISTAKES["half"], np.exp(-z ** 2 / 2)),
+                 (RBF_MISTAKES["outside"], np.exp(-z) ** 2)]
+    return [(m, v) for m, v in found if np.all(np.isfinite(v))]
+
+
+def rbf_prime_variants(z):
+    """[(message, value)] of the typical mistakes of rbf_prime at z (finite values only)."""
+    z = np.asarray(z, dtype=float)
+    bump = np.exp(-z ** 2)
+    with np.errstate(over="ignore"):
+        found = [(RBF_PRIME_MISTAKES["no exp"], -2 * z), (RBF_PRIME_MISTAKES["sign"], 2 * z * bump),
+                 (RBF_PRIME_MISTAKES["no chain"], bump), (RBF_PRIME_MISTAKES["no 2"], -z * bump),
+                 (RBF_PRIME_MISTAKES["no z"], -2 * bump),
+                 (RBF_PRIME_MISTAKES["exp(-z)"], -np.exp(-z)),
+                 (RBF_PRIME_MISTAKES["exp(-z)"], -2 * z * np.exp(-z))]
+    return [(m, v) for m, v in found if np.all(np.isfinite(v))]
+
+
+def _rbf_argument(seed, shape):
+    rng = np.random.default_rng(seed)
+    return float(rng.normal(0, 1.5)) if shape == () else rng.normal(0, 1.5, shape)
+
+
+def _raising_on_overflow(ns, function):
+    """Return function() with the notebook's numpy raising FloatingPointError on an overflow
+    (and on an invalid operation, such as inf / inf), as it was afterwards. While grading the
+    notebook's np is the kernel's numpy, where the student's function runs."""
+    numpy = ns.get("np", np)
+    saved = numpy.seterr(over="raise", invalid="raise")
+    try:
+        return function()
+    finally:
+        numpy.seterr(**saved)
+
+
+def _check_activation(ns, name, z, reference, variants, messages, hint):
+    """Check ns[name] at z against reference(z), with its arguments read back afterwards."""
+    shown = "a float" if np.ndim(z) == 0 else f"z of shape {np.shape(z)}"
+    what = f"{name}(z) for {shown}"
+    callee = {"rbf_prime": dict(rbf=reference_rbf)}.get(name, {})
+    with checking.planted(ns, **callee):
+        got, after = _call_watching(what, ns, name, _copy(z))
+    expected = reference(z)
+    if np.ndim(z) == 0 and isinstance(got, np.ndarray) and got.size == 1:
+        got = got.reshape(())
+    known = _changed(variants(z), expected)
+    if name == "rbf_prime":
+        keys.near_miss(what, got, expected, REFERENCE_RTOL)
+    checking.check_close(what, got, expected, mistakes=known, hint=hint)
+    _check_unchanged(what, messages["changes"], {"z": z}, after)
+
+
+def _check_large(ns, name, reference, variants, messages):
+    what = f"{name}(z) for z with entries as large as 1000 in size"
+    callee = {"rbf_prime": dict(rbf=reference_rbf)}.get(name, {})
+    try:
+        with checking.planted(ns, **callee):
+            got = _raising_on_overflow(ns, lambda: checking.call(what, ns[name], LARGE_Z.copy()))
+    except checking.CheckFailure as failure:
+        if "FloatingPointError" in str(failure):
+            raise checking.CheckFailure(f"{what}: {messages['overflow']}") from None
+        raise
+    expected = reference(LARGE_Z)
+    checking.check_close(what, got, expected, mistakes=_changed(variants(LARGE_Z), expected),
+                         hint=RBF_HINT)
+
+
+RBF_HINT = "the result has the shape of z: the function works entry by entry."
+
+
+def _check_rbf(ns, seed, shape):
+    if shape == "large":
+        _check_large(ns, "rbf", reference_rbf, rbf_variants, RBF_MISTAKES)
+    else:
+        _check_activation(ns, "rbf", _rbf_argument(seed, shape), reference_rbf, rbf_variants,
+                          RBF_MISTAKES, RBF_HINT)
+
+
+def _check_rbf_prime(ns, seed, shape):
+    if shape == "large":
+        _check_large(ns, "rbf_prime", reference_rbf_prime, rbf_prime_variants,
+                     RBF_PRIME_MISTAKES)
+    else:
+        _check_activation(ns, "rbf_prime", _rbf_argument(seed, shape), reference_rbf_prime,
+                          rbf_prime_variants, RBF_PRIME_MISTAKES, RBF_HINT)
+
+
+def _hard_rbf_prime(ns):
+    """rbf_prime, right on every case, where rbf is all but 1 and its slope tiny."""
+    what = "rbf_prime(z) for z close to 0 (1e-9 to 5e-6 in size)"
+    with checking.planted(ns, rbf=reference_rbf):
+        got = checking.call(what, ns["rbf_prime"], HARD_Z.copy())
+    keys.check_hard(what, got, reference_rbf_prime(HARD_Z),
+                    "there rbf is all but 1 and its slope a million times smaller",
+                    entrywise=True)
+
+
 # ---------------------------------------------------------------- what the tests name
 
 def hidden_mistakes(name):
     """The messages of the mistakes the hidden tests of `name` can name (course/coverage.py);
     of a message with blanks ({changed}), the part before the first."""
     found = [message.split("{")[0] for message in CHECKS[name][2].values()]
-    return found + ([keys.FINITE_DIFFERENCE] if name == "backward_propagation" else [])
+    return found + ([keys.FINITE_DIFFERENCE] if name in ("backward_propagation", "rbf_prime")
+                    else [])
 
 
 # The visible tests' examples, as the notebook's test cells build them.
@@ -842,6 +1020,7 @@ VISIBLE_UPDATE = (
      "db2": [[0.5]]},
     (None, 0.1))  # called without a learning rate, then with learning_rate=0.1
 VISIBLE_PREDICT_A2 = [[0.93, 0.07, 0.51, 0.49, 0.62]]
+VISIBLE_RBF_Z = [[-2.0, -0.5, 0.0, 0.3, 1.0, 1.5]]  # the z of the visible tests of rbf, rbf_prime
 
 
 def visible_forward_example():
@@ -906,6 +1085,9 @@ def visible_mistakes():
     found["nn_model"] = visible_model_mistakes()
     A2 = np.array(VISIBLE_PREDICT_A2)
     found["predict"] = (predict_variants(A2, np.log(A2 / (1 - A2))), A2 > 0.5)
+    z = np.array(VISIBLE_RBF_Z)
+    found["rbf"] = (rbf_variants(z), reference_rbf(z))
+    found["rbf_prime"] = (rbf_prime_variants(z), reference_rbf_prime(z))
     return {label: _changed(pairs, right) for label, (pairs, right) in found.items()}
 
 
@@ -937,9 +1119,9 @@ CHECKS = {
     "update_parameters": (UPDATE_CASES, _check_update_parameters, UPDATE_MISTAKES),
     "nn_model": (MODEL_CASES, _check_nn_model, MODEL_MISTAKES),
     "predict": (PREDICT_CASES, _check_predict, PREDICT_MISTAKES),
+    "rbf": (RBF_CASES, _check_rbf, RBF_MISTAKES),
+    "rbf_prime": (RBF_CASES, _check_rbf_prime, RBF_PRIME_MISTAKES),
 }
-
-
 def check(name, ns):
     """Check the notebook's function `name` on every case of its CASES.
 
@@ -959,6 +1141,8 @@ def check(name, ns):
         _run_all(cases, lambda *case: check_case(ns, *case), known)
         if name == "backward_propagation":
             _hard_backward(ns)
+        if name == "rbf_prime":
+            _hard_rbf_prime(ns)
         return
     numpy_random = _notebook_random(ns)
     state = np.random.get_state(), numpy_random.get_state()

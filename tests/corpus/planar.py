@@ -17,7 +17,8 @@ estimate.
 """
 
 FUNCTIONS = ["layer_sizes", "initialize_parameters", "forward_propagation", "compute_cost",
-             "backward_propagation", "update_parameters", "nn_model", "predict"]
+             "backward_propagation", "update_parameters", "nn_model", "predict", "rbf",
+             "rbf_prime"]
 DEPENDS = {}
 
 SIGNATURES = {
@@ -29,6 +30,8 @@ SIGNATURES = {
     "update_parameters": "update_parameters(parameters, grads, learning_rate=1.2)",
     "nn_model": "nn_model(X, Y, n_h, num_iterations=10000, print_cost=False)",
     "predict": "predict(parameters, X)",
+    "rbf": "rbf(z)",
+    "rbf_prime": "rbf_prime(z)",
 }
 
 
@@ -406,5 +409,46 @@ CASES = [
             "forward_propagation", "from scipy.special import expit", *UNPACK,
             "Z1 = np.matmul(W1, X) + b1", "A1 = np.tanh(Z1)", "Z2 = np.matmul(W2, A1) + b2",
             "A2 = expit(Z2)", *FORWARD_END),
+    }),
+
+    # rbf
+    wrong("rbf_exponent_sign", "rbf", "return np.exp(z ** 2)"),
+    wrong("rbf_not_squared", "rbf", "return np.exp(-z)"),
+    wrong("rbf_absolute_value", "rbf", "return np.exp(-np.abs(z))"),
+    wrong("rbf_halved", "rbf", "return np.exp(-z ** 2 / 2)"),
+    wrong("rbf_square_outside", "rbf", "return np.exp(-z) ** 2"),
+    wrong("rbf_divides_by_exp", "rbf", "return 1 / np.exp(z ** 2)"),
+    wrong("rbf_squares_in_place", "rbf", "z **= 2", "return np.exp(-z)"),
+    wrong("rbf_negates_in_place", "rbf", "z *= z", "z *= -1", "return np.exp(z)"),
+
+    # rbf_prime
+    wrong("rbf_prime_without_exp", "rbf_prime", "return -2 * z"),
+    wrong("rbf_prime_sign", "rbf_prime", "return 2 * z * np.exp(-z ** 2)"),
+    wrong("rbf_prime_no_inner_derivative", "rbf_prime", "return np.exp(-z ** 2)"),
+    wrong("rbf_prime_no_two", "rbf_prime", "return -z * rbf(z)"),
+    wrong("rbf_prime_no_z", "rbf_prime", "return -2 * np.exp(-z ** 2)"),
+    wrong("rbf_prime_of_exp_minus_z", "rbf_prime", "return -np.exp(-z)"),
+    wrong("rbf_prime_divides_by_exp", "rbf_prime", "return -2 * z / np.exp(z ** 2)"),
+    wrong("rbf_prime_in_place", "rbf_prime", "phi = rbf(z)", "z *= -2", "return z * phi"),
+    dict(wrong("rbf_prime_central_difference", "rbf_prime", "h = 1e-6",
+               "return (rbf(z + h) - rbf(z - h)) / (2 * h)"),
+         status_matches="finite-difference"),
+    dict(wrong("rbf_prime_difference_of_own_bump", "rbf_prime", "h = 1e-5",
+               "return (np.exp(-(z + h) ** 2) - np.exp(-(z - h) ** 2)) / (2 * h)"),
+         status_matches="finite-difference"),
+
+    right("rbf_styles_products", {
+        "rbf": define("rbf", "return np.exp(-(z * z))"),
+        "rbf_prime": define("rbf_prime", "return -2 * z * rbf(z)"),
+    }),
+    right("rbf_styles_powers_and_new_arrays", {
+        "rbf": define("rbf", "return np.e ** (-np.power(z, 2))"),
+        "rbf_prime": define("rbf_prime", "z = np.array(z, dtype=float)", "slope = -2 * z",
+                            "slope *= np.exp(-z ** 2)", "return slope"),
+    }),
+    right("rbf_styles_in_place_on_copies", {
+        "rbf": define("rbf", "out = np.array(z, dtype=float)", "out *= out", "out *= -1",
+                      "return np.exp(out)"),
+        "rbf_prime": define("rbf_prime", "return np.exp(-np.square(z)) * (-2.0 * z)"),
     }),
 ]

@@ -2,10 +2,12 @@
 
 The notebook owns the network: the student writes layer_sizes, initialize_parameters,
 forward_propagation, compute_cost, backward_propagation, update_parameters, nn_model and
-predict. This module supplies what the student is not asked to write: the "flower" and the
-other two-class data sets, the logistic function, the decision-boundary plots, the sweep over
-hidden-layer sizes, and the stand-ins that let the public tests of nn_model and predict judge
-those two functions on their own.
+predict, then rbf and rbf_prime. This module supplies what the student is not asked to write:
+the "flower", the three bands on a line and the other two-class data sets, the logistic
+function, the decision-boundary plots, the sweep over hidden-layer sizes (with its cost
+curves), a training loop for a hidden layer of any activation (train_hidden_layer: the
+identity, the radial basis function), the plots of the hidden space, and the stand-ins that
+let the public tests of nn_model, predict and rbf_prime judge those functions on their own.
 
 Convention, as in the notebook: one column per example. m points of the plane are an array
 X of shape (2, m); their labels, 0 or 1, an array Y of shape (1, m).
@@ -165,7 +167,8 @@ def accuracy(predictions, Y):
 
 
 def sweep_hidden_sizes(nn_model, predict, X, Y, sizes=(1, 2, 3, 4, 5, 20, 50),
-                       num_iterations=10000, X_test=None, Y_test=None, seed=3):
+                       num_iterations=10000, X_test=None, Y_test=None, seed=3, namespace=None,
+                       runs=None):
     """Train one network per hidden-layer size and draw every decision boundary.
 
     For each n_h in `sizes`: seed numpy's global generator with `seed` (so every size starts
@@ -174,6 +177,10 @@ def sweep_hidden_sizes(nn_model, predict, X, Y, sizes=(1, 2, 3, 4, 5, 20, 50),
     X_test, Y_test. Prints one line per size and draws one panel per size.
     While nbgrader grades, only the first AUTOGRADE_SIZES sizes are tried, with
     AUTOGRADE_ITERATIONS iterations each.
+    runs: a dictionary to fill, if given, with {n_h: {"parameters": the trained parameters,
+        "costs": the cost of every iteration}}. The costs are recorded only when `namespace`
+        (the notebook's globals()) is given too: while nn_model runs, compute_cost there is
+        wrapped in a function that returns the same value and writes it down.
     Returns {n_h: (training accuracy, test accuracy or None)}.
     """
     num_iterations = demo_iterations(num_iterations)
@@ -185,22 +192,208 @@ def sweep_hidden_sizes(nn_model, predict, X, Y, sizes=(1, 2, 3, 4, 5, 20, 50),
     results = {}
     for ax, n_h in zip(axes.flat, sizes):
         np.random.seed(seed)
-        parameters = nn_model(X, Y, n_h, num_iterations=num_iterations)
+        costs = []
+        if namespace is None:
+            parameters = nn_model(X, Y, n_h, num_iterations=num_iterations)
+        else:
+            with planted(namespace, compute_cost=_recording(namespace["compute_cost"], costs)):
+                parameters = nn_model(X, Y, n_h, num_iterations=num_iterations)
+        if runs is not None:
+            runs[n_h] = {"parameters": parameters, "costs": costs}
         train = accuracy(predict(parameters, X), Y)
         test = None if X_test is None else accuracy(predict(parameters, X_test), Y_test)
         results[n_h] = (train, test)
         line = f"n_h = {n_h:2d}: training accuracy {100 * train:5.1f} %"
+        title = f"n_h = {n_h}: train {100 * train:.1f} %"
         if test is not None:
             line += f", test accuracy {100 * test:5.1f} %"
+            title += f", test {100 * test:.1f} %"
         print(line)
-        plot_decision_boundary(lambda P: predict(parameters, P), X, Y, ax=ax,
-                               title=f"n_h = {n_h}: {100 * train:.1f} %")
+        plot_decision_boundary(lambda P: predict(parameters, P), X, Y, ax=ax, title=title)
         ax.set(xlabel="", ylabel="")
     for ax in axes.flat[len(sizes):]:
         ax.axis("off")
     figure.tight_layout()
     plt.show()
     return results
+
+
+def _recording(compute_cost, costs):
+    """Return a function that calls compute_cost and appends the cost it returns to costs."""
+    def recording_compute_cost(*args, **kwargs):
+        value = compute_cost(*args, **kwargs)
+        try:
+            costs.append(float(np.squeeze(value)))
+        except (TypeError, ValueError):  # not one number: nothing to draw, but train on
+            costs.append(np.nan)
+        return value
+    return recording_compute_cost
+
+
+def plot_sweep(runs, results):
+    """Draw, side by side, the cost against the iteration for every run of a sweep and the
+    training and test accuracy against n_h.
+
+    runs: {n_h: {"costs": [...]}}, as sweep_hidden_sizes fills it (with its namespace given);
+    results: {n_h: (training accuracy, test accuracy or None)}, as it returns. Returns the
+    two axes.
+    """
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    for n_h, run in runs.items():
+        if run["costs"]:
+            left.plot(np.arange(len(run["costs"])), run["costs"], label=f"$n_h = {n_h}$")
+    left.set(xlabel="iteration", ylabel="cost $C$ on the training points", yscale="log",
+             title="The cost during training")
+    left.legend()
+    sizes = list(results)
+    positions = np.arange(len(sizes))
+    right.plot(positions, [100 * results[n][0] for n in sizes], "o-", label="training points")
+    if all(results[n][1] is not None for n in sizes):
+        right.plot(positions, [100 * results[n][1] for n in sizes], "s--", label="test points")
+    right.set(xticks=positions, xticklabels=[str(n) for n in sizes],
+              xlabel="hidden neurons $n_h$", ylabel="accuracy (%)",
+              title="Accuracy after training")
+    right.legend()
+    figure.tight_layout()
+    plt.show()
+    return left, right
+
+
+# ---------------------------------------------------------------- other hidden layers
+
+def train_hidden_layer(X, Y, n_h, activation, derivative, num_iterations=2000,
+                       learning_rate=1.0, weight_scale=0.01, seed=3):
+    """Return the parameters {"W1", "b1", "W2", "b2"} of an n_x-n_h-1 network whose hidden
+    layer uses `activation` (and a sigmoid output), trained by gradient descent on the mean
+    cross-entropy cost.
+
+    The same network as the notebook's, with another hidden activation: activation(Z1) gives
+    A1, derivative(Z1) its slope (both entry by entry, shape (n_h, m)). The weights start as
+    weight_scale times standard normal numbers from np.random.default_rng(seed), the biases
+    at zero. X (n_x, m), Y (1, m); num_iterations shrinks while grading (demo_iterations).
+    """
+    rng = np.random.default_rng(seed)
+    n_x, m = X.shape
+    parameters = {"W1": weight_scale * rng.standard_normal((n_h, n_x)), "b1": np.zeros((n_h, 1)),
+                  "W2": weight_scale * rng.standard_normal((1, n_h)), "b2": np.zeros((1, 1))}
+    for _ in range(demo_iterations(num_iterations)):
+        Z1 = parameters["W1"] @ X + parameters["b1"]
+        A1 = activation(Z1)
+        A2 = sigmoid(parameters["W2"] @ A1 + parameters["b2"])
+        dZ2 = A2 - Y
+        dZ1 = (parameters["W2"].T @ dZ2) * derivative(Z1)
+        steps = {"W1": dZ1 @ X.T, "b1": dZ1.sum(axis=1, keepdims=True),
+                 "W2": dZ2 @ A1.T, "b2": dZ2.sum(axis=1, keepdims=True)}
+        parameters = {name: value - learning_rate * steps[name] / m
+                      for name, value in parameters.items()}
+    return parameters
+
+
+def hidden_layer_outputs(parameters, X, activation):
+    """Return (A1, A2): the hidden activations (n_h, m) and the probabilities (1, m) of the
+    network of train_hidden_layer on the points X (n_x, m)."""
+    A1 = activation(parameters["W1"] @ X + parameters["b1"])
+    return A1, sigmoid(parameters["W2"] @ A1 + parameters["b2"])
+
+
+def band_data(m=150, seed=4, inner=1.0, gap=0.3, outer=3.0):
+    """Return (X, Y): m points of a line in three bands, X of shape (1, m), Y of shape (1, m).
+
+    The middle band, |x| < inner, is class 1; the two outer bands, inner + gap < |x| < outer,
+    are class 0. Points are drawn uniformly from the three bands together (seeded), so that the
+    outer bands hold about twice as many points as the middle one. The same arguments give
+    the same data.
+    """
+    rng = np.random.default_rng(seed)
+    middle = rng.random(m) < inner / (inner + outer - inner - gap)
+    x = np.where(middle, rng.uniform(-inner, inner, m),
+                 rng.choice([-1.0, 1.0], m) * rng.uniform(inner + gap, outer, m))
+    return x.reshape(1, m), middle.astype(int).reshape(1, m)
+
+
+def plot_bands(X, Y, predict_columns=None, ax=None, title="Three bands"):
+    """Draw the points of a one-dimensional data set X (1, m), Y (1, m) on a line, coloured
+    by class, and, if predict_columns is given (points (1, k) to labels), shade the intervals
+    it gives to each class. Returns the axes."""
+    ax = ax or plt.subplots(figsize=(8, 1.8))[1]
+    if predict_columns is not None:
+        grid = np.linspace(X.min() - 0.5, X.max() + 0.5, 600).reshape(1, -1)
+        labels = np.asarray(predict_columns(grid), dtype=float).reshape(1, -1)
+        ax.pcolormesh(grid.ravel(), [-1, 1], labels[:, :-1],
+                      cmap=REGION_COLOURS, vmin=0, vmax=1, shading="flat")
+    jitter = np.random.default_rng(0).uniform(-0.5, 0.5, X.shape[1])
+    for label, name in ((0, "class 0"), (1, "class 1")):
+        chosen = np.ravel(Y) == label
+        ax.scatter(X[0, chosen], jitter[chosen], color=POINT_COLOURS.colors[label], s=14,
+                   edgecolors="white", linewidths=0.4, label=name)
+    ax.set(xlabel="$x$", yticks=[], ylim=(-1, 1), title=title)
+    ax.legend(loc="upper right", fontsize="small")
+    return ax
+
+
+def plot_hidden_space(A1, Y, W2=None, b2=None, title="The hidden space"):
+    """Scatter the hidden activations A1 (n_h, m) of m points, coloured by their labels Y
+    (1, m), with the output neuron's boundary W2 a + b2 = 0 where W2 (1, n_h) and b2 are given.
+
+    n_h = 2: one plane; n_h = 3: a 3-D scatter (the boundary is then a plane) beside the three
+    pairwise projections. Returns the figure.
+    """
+    n_h = A1.shape[0]
+    labels = np.ravel(Y)
+    colours = [POINT_COLOURS.colors[label] for label in labels]
+    if n_h == 2:
+        figure, ax = plt.subplots(figsize=(5, 5))
+        for label, name in ((0, "class 0"), (1, "class 1")):
+            chosen = labels == label
+            ax.scatter(A1[0, chosen], A1[1, chosen], color=POINT_COLOURS.colors[label], s=14,
+                       edgecolors="white", linewidths=0.4, label=name)
+        if W2 is not None:
+            _boundary_line(ax, W2, b2, A1)
+        ax.set(xlabel="$a_1$", ylabel="$a_2$", title=title)
+        ax.legend(fontsize="small")
+        return figure
+    if n_h != 3:
+        raise ValueError(f"plot_hidden_space draws 2 or 3 hidden neurons, not {n_h}")
+    figure = plt.figure(figsize=(14, 3.8))
+    ax = figure.add_subplot(1, 4, 1, projection="3d")
+    ax.scatter(A1[0], A1[1], A1[2], c=colours, s=8, depthshade=False)
+    if W2 is not None and abs(W2[0, 2]) > 1e-12:
+        g1, g2 = np.meshgrid(np.linspace(-1, 1, 2), np.linspace(-1, 1, 2))
+        plane = -(W2[0, 0] * g1 + W2[0, 1] * g2 + b2[0, 0]) / W2[0, 2]
+        ax.plot_surface(g1, g2, np.clip(plane, -1.5, 1.5), alpha=0.25, color="grey")
+    ax.set(xlabel="$a_1$", ylabel="$a_2$", zlabel="$a_3$", title=title,
+           xlim=(-1, 1), ylim=(-1, 1), zlim=(-1, 1))
+    for panel, (i, j) in enumerate(((0, 1), (0, 2), (1, 2)), start=2):
+        ax = figure.add_subplot(1, 4, panel)
+        for label, name in ((0, "class 0"), (1, "class 1")):
+            chosen = labels == label
+            ax.scatter(A1[i, chosen], A1[j, chosen], color=POINT_COLOURS.colors[label], s=8,
+                       label=name)
+        ax.set(xlabel=f"$a_{i + 1}$", ylabel=f"$a_{j + 1}$", xlim=(-1.05, 1.05),
+               ylim=(-1.05, 1.05), title=f"$a_{i + 1}$ against $a_{j + 1}$", aspect="equal")
+        ax.legend(fontsize="small", loc="lower left")
+    figure.tight_layout()
+    return figure
+
+
+def _boundary_line(ax, W2, b2, A1):
+    """Draw the line W2 a + b2 = 0 of a two-dimensional hidden space over the points A1."""
+    w1, w2, b = float(W2[0, 0]), float(W2[0, 1]), float(b2[0, 0])
+    low, high = A1.min(axis=1) - 0.1, A1.max(axis=1) + 0.1
+    if abs(w2) > abs(w1):
+        a1 = np.linspace(low[0], high[0], 2)
+        ax.plot(a1, -(w1 * a1 + b) / w2, "k--", label="output boundary")
+    else:
+        a2 = np.linspace(low[1], high[1], 2)
+        ax.plot(-(w2 * a2 + b) / w1, a2, "k--", label="output boundary")
+    ax.set(xlim=(low[0], high[0]), ylim=(low[1], high[1]))
+
+
+def rbf_stand_in(z):
+    """A correct radial basis function, planted in place of yours while the tests of rbf_prime
+    run, so that a mistake in rbf costs the points of rbf only."""
+    z = np.asarray(z, dtype=float)
+    return np.exp(-(z * z))
 
 
 def entries(what, result, names):
@@ -236,7 +429,40 @@ CHANGED = {
         "it changes {changed}, which it was given: a name such as dZ2 = A2 shares the cache's "
         "array, so an in-place step (dZ2 -= Y) changes the cache too. Compute new arrays, "
         "dZ2 = A2 - Y."),
+    "rbf": (
+        "it changes {changed}, which it was given: z **= 2 (or z *= z, z *= -1) works in place "
+        "on the caller's array. Compute a new array, such as -z**2."),
+    "rbf_prime": (
+        "it changes {changed}, which it was given: z *= -2 (or z **= 2) works in place on the "
+        "caller's array. Compute a new array, such as -2 * z."),
 }
+
+# What a test says when rbf or rbf_prime overflows for large |z| (the answer key says the same).
+OVERFLOW = {
+    "rbf": (
+        "it overflows for large |z|: exp(z**2) is larger than any float (about 1e308) once "
+        "|z| > 26.6, so dividing by it gives 0 only with an overflow on the way. Compute "
+        "exp(-z**2), which goes smoothly to 0."),
+    "rbf_prime": (
+        "it overflows for large |z|: exp(z**2) is larger than any float (about 1e308) once "
+        "|z| > 26.6, so -2 z / exp(z**2) gives 0 only with an overflow on the way. Compute "
+        "-2 z exp(-z**2), whose exponential goes smoothly to 0."),
+}
+
+
+def call_without_overflow(name, function, what, *args):
+    """Return function(*args) computed with numpy raising FloatingPointError on an overflow
+    (or an invalid operation such as inf / inf); fail with OVERFLOW[name] if it overflows."""
+    with np.errstate(over="raise", invalid="raise"):
+        try:
+            return function(*args)
+        except FloatingPointError:
+            raise CheckFailure(f"{what}: {OVERFLOW[name]}") from None
+        except NotImplementedError:
+            raise CheckFailure(f"{what} is not implemented yet: replace the `raise "
+                               "NotImplementedError` line with your code.") from None
+        except Exception as error:
+            raise CheckFailure(f"{what} raised {type(error).__name__}: {error}") from error
 
 
 def after_call(function, *args, **kwargs):
