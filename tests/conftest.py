@@ -36,20 +36,78 @@ def written_points(assignment):
                for c in nb.cells if notebooks.is_written(c))
 
 
+# Corpus cases graded together in one notebook, at most: each submission costs a whole
+# notebook's run, so cases whose functions cannot affect one another share one.
+CASES_PER_SUBMISSION = 6
+
+
 def corpus_students(assignment):
-    """The wrong-answer corpus and correct styles of an assignment, as Students."""
+    """The wrong-answer corpus and correct styles of an assignment, as Students.
+
+    Cases are packed into shared submissions (corpus_groups): each mistake in a group must
+    lose points of its own function's test cells, and no cell but those and their callers'
+    may lose any, so a correct style in the same notebook must keep full marks. The answer
+    keys' own tests (tests/test_key_*.py) check every case alone, in-process; the acceptance
+    checks grade every case alone, through `course grade`."""
     spec = cohort.load_cases(assignment)
     depends = spec.get("DEPENDS", {})
     students = []
-    for case in spec["CASES"]:
-        nb_name = cohort.notebook_defining(assignment, case["cells"])
-        notebook = cohort.substitute(cohort.perfect(assignment, nb_name), case["cells"])
+    for group in corpus_groups(spec["CASES"], depends):
+        cells = {name: source for case in group for name, source in case["cells"].items()}
+        nb_name = cohort.notebook_defining(assignment, cells)
+        notebook = cohort.perfect(assignment, nb_name)
+        for case in group:
+            notebook = cohort.substitute(notebook, case["cells"])
+        wrong = [case for case in group if case["expect"] == "loses"]
+        targets = [case["target"] for case in wrong]
+        messages = [case["status_matches"] for case in group if case.get("status_matches")]
+        name = f"case-{group[0]['name']}" + (f"+{len(group) - 1}" if len(group) > 1 else "")
         # A corpus mistake must lose points, not necessarily all of its function's points.
         students.append((nb_name, hostile.Student(
-            f"case-{case['name']}", assignment, notebook, case["expect"], case.get("target", ""),
-            message=case.get("status_matches", ""), exact=False,
-            depends=[f for f, callees in depends.items() if case.get("target") in callees])))
+            name, assignment, notebook, "loses" if wrong else "full", targets[0] if targets else "",
+            targets=targets[1:], message="".join(f"(?=[\\s\\S]*{m})" for m in messages),
+            what=", ".join(case["name"] for case in group), exact=False,
+            depends=sorted({f for t in targets for f in _callers(t, depends)}))))
     return students
+
+
+def _callers(function, depends):
+    """The functions that call `function`, directly or through others (DEPENDS: {f: callees})."""
+    found, todo = set(), [function]
+    while todo:
+        callee = todo.pop()
+        for caller, callees in depends.items():
+            if callee in callees and caller not in found:
+                found.add(caller)
+                todo.append(caller)
+    return found
+
+
+def _zone(case, depends):
+    """The functions a case's cells define, with everything that calls them or that they call:
+    two cases whose zones meet must not share a notebook."""
+    own = set(case["cells"]) | ({case["target"]} if case.get("target") else set())
+    zone = set(own)
+    for function in own:
+        zone |= _callers(function, depends)
+        zone |= {callee for caller in own for callee in depends.get(caller, ())}
+    return own, zone
+
+
+def corpus_groups(cases, depends, size=CASES_PER_SUBMISSION):
+    """The cases packed, in order, into groups of at most `size` whose zones do not meet."""
+    groups = []
+    for case in cases:
+        own, zone = _zone(case, depends)
+        for group in groups:
+            if len(group["cases"]) < size and not (zone & group["own"]) and not (own & group["zone"]):
+                group["cases"].append(case)
+                group["own"] |= own
+                group["zone"] |= zone
+                break
+        else:
+            groups.append({"cases": [case], "own": set(own), "zone": set(zone)})
+    return [group["cases"] for group in groups]
 
 
 def cohort_students(port=0):

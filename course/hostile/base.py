@@ -27,6 +27,7 @@ class Student:
     links: dict = field(default_factory=dict)
     what: str = ""  # one line for reports: what the student did
     depends: list = field(default_factory=list)  # callers of the target that may lose too
+    targets: list = field(default_factory=list)  # more functions that must lose, in one notebook
     exact: bool = True  # "loses" means the target's tests score exactly 0
 
 
@@ -86,16 +87,18 @@ def wrong_outcome(student, grades, row=None):
     if student.expect == "zero" and any(points for points, _ in grades.values()):
         return "scored points"
     if student.expect == "loses":
-        own = cells_of(grades, student.target, student.assignment)
-        if not own:
-            return f"no test cell for {student.target}"
-        if not set(own) & lost:
-            return f"{student.target} kept full marks"
-        if student.exact and any(grades[g][0] for g in own):
-            return f"{student.target} kept some points"
-        allowed = set(own) | {g for f in student.depends for g in cells_of(grades, f, student.assignment)}
+        allowed = {g for f in student.depends for g in cells_of(grades, f, student.assignment)}
+        for target in [student.target, *student.targets]:
+            own = cells_of(grades, target, student.assignment)
+            if not own:
+                return f"no test cell for {target}"
+            if not set(own) & lost:
+                return f"{target} kept full marks"
+            if student.exact and any(grades[g][0] for g in own):
+                return f"{target} kept some points"
+            allowed |= set(own)
         if lost - allowed:
-            return f"a mistake in {student.target} also cost {sorted(lost - allowed)}"
+            return f"a mistake in {', '.join([student.target, *student.targets])} also cost {sorted(lost - allowed)}"
     if student.expect == "untouched":
         release_nb = cohort.release_notebooks(student.assignment)
         stubs = [notebooks.grade_id(c) for nb in release_nb.values() for c in nb.cells
