@@ -45,6 +45,22 @@ OUTPUT_CUT = "[the grader dropped the rest of this cell's output"
 FORK_ATTEMPTS = 2
 
 
+def _retire(client):
+    """Stop a kernel client's channels and end its zmq context at once. Each client has a
+    context of its own (judge.capped_context); left to the garbage collector, a context whose
+    sockets still hold unsent messages waits for them forever (zmq's default linger), in
+    whatever the grader is doing when the collector runs."""
+    if client is None:
+        return
+    try:
+        client.stop_channels()
+    except Exception:
+        pass
+    context = getattr(client, "context", None)
+    if context is not None and not context.closed:
+        context.destroy(linger=0)
+
+
 class RobustExecute(Execute):
     """nbgrader's Execute preprocessor, which restarts the kernel instead of giving up."""
 
@@ -147,9 +163,11 @@ class RobustExecute(Execute):
         link = getattr(self, "_link", None)
         if link is not None:
             link.close()
+        client = getattr(self, "kc", None)
         try:
             await super()._async_cleanup_kernel()
         finally:
+            _retire(client)
             slot = getattr(self, "_slot", None)
             if slot is not None:
                 shutil.rmtree(slot, ignore_errors=True)
@@ -281,7 +299,7 @@ class RobustExecute(Execute):
             await self._async_fork_kernel(self._start_kwargs)
         else:
             await ensure_async(self.km.restart_kernel(now=True))
-            await ensure_async(self.kc.stop_channels())
+            _retire(self.kc)
         await self.async_start_new_kernel_client()
         self._link.installed = False
         for source in list(self._ran_ok):

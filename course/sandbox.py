@@ -168,6 +168,20 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._reconcile_connection_info(provisioner.connection_info)
 
 
+# A kernel's sockets are files in its factory's folder: <home>/kernel-XXXXXXXX/ipc-NNNNN, and
+# a Unix socket's path has room for 107 bytes.
+SOCKET_PATH_ROOM = 107 - len("/kernel-12345678/ipc-65535")
+
+
+def _short_folder(prefix, scratch=None):
+    """A new private folder in `scratch` (or the temporary folder), or, where its path would
+    leave too little room for the kernels' socket paths (a long TMPDIR), in /tmp."""
+    for parent in (scratch or None, tempfile.gettempdir(), "/tmp"):
+        if len(os.path.join(os.path.abspath(parent or tempfile.gettempdir()), prefix + "12345678")) <= SOCKET_PATH_ROOM:
+            return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    raise RuntimeError("no temporary folder with a path short enough for a kernel's sockets")
+
+
 def _outside_only(env):
     env.pop("PYTHONPATH", None)  # the course package stays outside
     env.pop("TMPDIR", None)  # the sandbox has its own, empty /tmp
@@ -224,7 +238,7 @@ class Zygote:
     is then not to be used again."""
 
     def __init__(self, limits, scratch=None):
-        self.home = Path(tempfile.mkdtemp(prefix="kernel-factory-", dir=scratch or None))
+        self.home = _short_folder("kernel-factory-", scratch)
         matplotlib_dir = self.home / ".matplotlib"
         _copy_font_cache(matplotlib_dir)
         env = dict(os.environ, MPLCONFIGDIR=str(matplotlib_dir))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import ROOT, gradebook, notebooks, sandbox
 from .nbgrader_setup import course_config, nbgrader_api
-from .submission import Submission, execution_problems, last_line, nbgrader_error, prepare
+from .submission import EXCHANGE_FILES, Submission, execution_problems, last_line, nbgrader_error, prepare
 
 
 @dataclass
@@ -168,7 +168,7 @@ def run(job):
                            known=set(job.masters), links=job.links)
         if record.status == "graded":
             for folder in (graded, feedback):
-                _exchange_placeholders(folder)
+                _exchange_files(work, folder)
         result = Result(record, files_of(graded), files_of(feedback))
         if record.status == "graded":
             result.entries = gradebook.entries(course.api.coursedir.db_url, job.assignment, job.student)
@@ -178,19 +178,27 @@ def run(job):
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _exchange_placeholders(folder):
-    """nbgrader's release_feedback stops, for the whole class, at the first feedback folder
-    without the exchange's timestamp.txt and submission_secret.txt (a submission collected by
-    hand, or with a garbled timestamp). Give such a folder a timestamp that says it is none
-    (the epoch; lateness was decided without it) and a random secret, which names the page in
-    the exchange where nobody can find it: the release goes on for everyone else."""
+def _exchange_files(work, folder):
+    """Put the submission's own exchange files (timestamp.txt, submission_secret.txt, as
+    checked before grading) into a graded or feedback folder, whatever a kernel wrote there.
+
+    nbgrader's release_feedback stops, for the whole class, at the first feedback folder
+    without them (a submission collected by hand, or with a garbled timestamp): such a folder
+    gets a timestamp that says it is none (the epoch; lateness was decided without it) and a
+    random secret, which names the page in the exchange where nobody can find it, so the
+    release goes on for everyone else."""
     import secrets
     if not folder.is_dir():
         return
-    if not (folder / "timestamp.txt").exists():
-        (folder / "timestamp.txt").write_text("1970-01-01 00:00:00.000000 UTC")
-    if not (folder / "submission_secret.txt").exists():
-        (folder / "submission_secret.txt").write_text(secrets.token_hex(16))
+    placeholders = {"timestamp.txt": "1970-01-01 00:00:00.000000 UTC",
+                    "submission_secret.txt": secrets.token_hex(16)}
+    for name in EXCHANGE_FILES:
+        own = work / name
+        target = folder / name
+        if target.is_symlink() or target.is_dir():
+            shutil.rmtree(target) if target.is_dir() and not target.is_symlink() else target.unlink()
+        target.write_bytes(own.read_bytes() if own.is_file() and not own.is_symlink()
+                           else placeholders[name].encode())
 
 
 def grade_one(api, root, work, student, name, masters, known=(), links=()):

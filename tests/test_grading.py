@@ -42,12 +42,14 @@ def test_abuse_leaves_nothing_outside_its_folder(graded):
 def test_nothing_a_kernel_planted_reaches_the_course_folders(graded):
     """Kernels wrote links to the answer key, the instructor's notebook and the gradebook into
     their folders, and killed their kernel factory: the course's folders hold no link, and
-    feedback holds only pages and the assignment's own released files."""
+    feedback holds only pages, the assignment's own released files and the exchange's
+    timestamp and secret (which release_feedback needs)."""
     from course import RELEASE
     for kind in ("autograded", "feedback"):
         assert not [p for p in (graded.out / kind).rglob("*") if p.is_symlink()], kind
+    from course.submission import EXCHANGE_FILES
     for path in (graded.out / "feedback").rglob("*"):
-        if path.is_file() and path.suffix != ".html":
+        if path.is_file() and path.suffix != ".html" and path.name not in EXCHANGE_FILES:
             student, assignment, *relative = path.relative_to(graded.out / "feedback").parts
             released = RELEASE.joinpath(assignment, *relative)
             assert released.is_file() and released.read_bytes() == path.read_bytes(), path

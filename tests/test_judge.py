@@ -243,3 +243,28 @@ def test_an_answer_that_changes_its_argument_in_place_is_seen_through_the_wire(k
         keys.call_unchanged("centre_in_place(X)", notebook, notebook["centre_in_place"], X, names=["X"])
     assert not [n for n in notebook if n.startswith("_key")] and "_key_argument_0" not in notebook
     link.close()
+
+
+def test_a_retired_kernel_client_ends_its_context_at_once_with_messages_unsent(tmp_path):
+    """Each kernel client has a zmq context of its own. One whose socket still holds a message
+    nobody received must not wait for it (zmq's default linger is forever): before the fix,
+    the garbage collector's term() of such a context hung a worker for good."""
+    import threading
+    import zmq
+    from course import execute
+    context = judge.capped_context()
+    socket = context.socket(zmq.DEALER)
+    socket.connect(f"ipc://{tmp_path}/nobody-listens")
+    socket.send(b"a request that is never delivered")
+
+    class Client:
+        def __init__(self):
+            self.context = context
+
+        def stop_channels(self):
+            socket.close()  # as a client's channels do: close, with the default linger
+
+    worker = threading.Thread(target=execute._retire, args=(Client(),), daemon=True)
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive() and context.closed

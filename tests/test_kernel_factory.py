@@ -29,11 +29,11 @@ def _run(code, kc):
     return run()
 
 
-async def _kernel(code, until=None):
+async def _kernel(code, until=None, scratch=None):
     """Fork a kernel, run `code` in it, shut it down; return what it printed, or with
     `until`, whether until(factory) came true within ten seconds of sending the code."""
     km = sandbox.SandboxedKernelManager(kernel_name="python3")
-    zygote = sandbox.zygote_for(km)
+    zygote = sandbox.zygote_for(km, scratch)
     zygote.fresh()
     km.fork_from(zygote)
     folder = zygote.folder("notebook-")
@@ -182,3 +182,14 @@ def test_a_sandboxed_kernel_is_only_ever_forked_by_a_factory():
     km = sandbox.SandboxedKernelManager(kernel_name="python3")
     with pytest.raises(RuntimeError, match="kernel factory"):
         asyncio.run(km.start_kernel())
+
+
+def test_a_factory_under_a_long_temporary_folder_still_starts_kernels(factory, tmp_path):
+    """A kernel's sockets live in its factory's folder, and a Unix socket path has room for
+    107 bytes: under a long TMPDIR the factory takes a short private folder instead."""
+    deep = tmp_path / ("a-rather-long-folder-name-" * 3)
+    deep.mkdir()
+    assert asyncio.run(_kernel("print(6 * 7)\n", scratch=str(deep))).strip() == "42"
+    homes = [z.home for z in sandbox._ZYGOTES.values()]
+    assert homes and all(len(str(h)) <= sandbox.SOCKET_PATH_ROOM for h in homes)
+    assert all(h.stat().st_mode & 0o077 == 0 for h in homes)  # private, wherever it is
