@@ -160,3 +160,14 @@ def test_contour_grid_is_small_while_grading(monkeypatch, autograde, size):
 
 def test_the_stand_ins_can_be_found_through_heights_data():
     assert hm.heights_data.stand_ins is hm.stand_ins
+
+
+def test_contour_has_a_colour_bar_and_colours_that_stand_out_on_white():
+    hm.contour(hm.gaussian, [[155.0, 6.0], [168.0, 11.0]])
+    axes = plt.gcf().axes[0]
+    lines = [c for c in axes.collections if hasattr(c, "levels")][0]
+    assert lines.colorbar is not None and "chi squared" in lines.colorbar.ax.get_ylabel()
+    assert type(lines.norm).__name__ == "LogNorm"
+    # No colour of the map is as pale as viridis' yellow end: each keeps some contrast on white.
+    colours = lines.cmap(np.linspace(0.0, 1.0, 64))[:, :3]
+    assert np.max(colours @ [0.299, 0.587, 0.114]) < 0.75

@@ -70,7 +70,7 @@ MISTAKE = {
     "nn_logistic_entry_by_entry": r"shape \(40, 2\); expected \(40, 1\)",
     "nn_predict_probabilities": r"returns the probabilities",
     "nn_predict_threshold_zero": r"comparing it with 0 makes every point class 1",
-    "nn_predict_rounds_ties_down": r"exactly 0.5 must be class 1",
+    "nn_predict_ties_go_up": r"exactly 0.5 must be class 0",
     "nn_predict_flattened": r"shape \(6,\); expected \(6, 1\).*column",
     "loss_logistic_sum_not_mean": r"sum over the examples, N times the mean",
     "loss_logistic_no_minus": r"wrong sign",
@@ -82,7 +82,7 @@ MISTAKE = {
     "gradient_logistic_sign": r"wrong sign",
     "gradient_logistic_sum_not_mean": r"N times too large",
     "gradient_logistic_extra_sigma_prime": r"multiplies by sigma'\(z\) = y \(1 - y\)",
-    "gradient_logistic_transposed": r"shape \(2, 1\); expected \(1, 2\). It looks transposed",
+    "gradient_logistic_transposed": r"shape \(1, 2\); expected \(2, 1\). It looks transposed",
     "slope_squashes_again": r"squashes s once more",
     "slope_of_tanh": r"derivative of tanh",
     "slope_wrong_sign": r"wrong sign",
@@ -298,7 +298,7 @@ def test_key_derivatives_match_central_differences():
         probe = w.astype(float)
         numeric = checking.central_difference(
             lambda: key.cross_entropy_of_weights(probe, x, t), probe)
-        expected = (key.logistic_output(x, w) - t).T @ x / x.shape[0]
+        expected = x.T @ (key.logistic_output(x, w) - t) / x.shape[0]
         assert checking.relative_error(expected, numeric) < 1e-8
         assert np.isclose(key.cross_entropy(key.logistic_output(x, w), t),
                           key.cross_entropy_of_weights(w, x, t), rtol=1e-12)
@@ -316,7 +316,7 @@ def test_key_training_takes_gradient_steps():
     one = key.train(X, Y, 1, rate, seed)
     assert checking.relative_error(one - start, -rate * numeric) < 1e-8
     trained = key.train(X, Y, 1000, 2.0, 0)
-    assert np.array_equal(key.sigmoid(X @ trained) >= 0.5, Y == 1)
+    assert np.array_equal(key.sigmoid(X @ trained) > 0.5, Y == 1)
     tempting = key.train(X, Y, 1000, 2.0, 0, rule="tempting")
     assert np.all(tempting < start), "the tempting rule lowers every weight"
 
@@ -336,10 +336,10 @@ def test_every_mistake_is_seen_on_some_case():
                 "delta_w": lambda: -case[3] * key.slope(*case[:3]),
                 "logistic": lambda: key.sigmoid(*case),
                 "nn_logistic": lambda: key.logistic_output(*case),
-                "nn_predict": lambda: (key.logistic_output(*case) >= 0.5).astype(float),
+                "nn_predict": lambda: (key.logistic_output(*case) > 0.5).astype(float),
                 "loss_logistic": lambda: key.cross_entropy(*case),
-                "gradient_logistic": lambda: (key.logistic_output(case[1], case[0]) - case[2]).T
-                @ case[1] / case[1].shape[0],
+                "gradient_logistic": lambda: case[1].T
+                @ (key.logistic_output(case[1], case[0]) - case[2]) / case[1].shape[0],
                 "sigmoid_derivative_from_output": lambda: key.logistic_slope(*case),
                 "train_or": lambda: key.train(*case),
             }[name]()
@@ -351,8 +351,8 @@ def test_every_mistake_is_seen_on_some_case():
 def test_key_cases_follow_the_notebook_conventions():
     ns = notebook_namespace()
     for x, w in key.nn_predict_cases():
-        assert x.ndim == 2 and w.shape == (1, x.shape[1])
-    assert any(np.any(x @ w.T == 0) for x, w in key.nn_predict_cases()), "no tie is tested"
+        assert x.ndim == 2 and w.shape == (x.shape[1], 1)
+    assert any(np.any(x @ w == 0) for x, w in key.nn_predict_cases()), "no tie is tested"
     X, Y = ns["or_gate"]()
     assert np.array_equal(key.or_inputs(False), X) and np.array_equal(key.OR_TARGETS, Y)
     for X, Y, epochs, rate, seed in key.train_cases():

@@ -71,7 +71,7 @@ def test_helpers_are_the_worked_examples_and_their_derivative():
     z = np.linspace(-30, 30, 61)
     assert np.allclose(nm.sigmoid(z), ns["logistic"](z), rtol=1e-12, atol=1e-15)
     points, _ = nm.two_class_data()
-    w = np.array([[0.7, -1.3]])
+    w = np.array([[0.7], [-1.3]])
     assert np.allclose(nm.logistic_neuron(points, w), ns["nn_logistic"](points, w), rtol=1e-13)
 
 
@@ -108,7 +108,18 @@ def test_compare_learning_rates_reports_overflow_and_shrinks_while_grading(monke
     nm.compare_learning_rates(X, t, [1e-2, 1e-8], steps=200)
     out = capsys.readouterr().out
     assert "learning rate 0.01" in out and "overflow" in out and "after 200 steps" in out
-    assert len(plt.gcf().axes[0].lines) == 2
+    whole, zoomed = plt.gcf().axes
+    assert len(whole.lines) == 3  # two runs and the least-squares loss
+    # The zoomed panel keeps the stable run in view: its scale stops at OFF_SCALE times the
+    # starting loss, and the diverging run is cut there.
+    low, high = zoomed.get_ylim()
+    assert zoomed.get_yscale() == "log" and np.isclose(high, nm.OFF_SCALE * np.mean(t ** 2))
+    assert low < nm.least_squares_loss(X, t)
+    diverging, cross, stable = zoomed.lines[:3]
+    assert np.max(diverging.get_data()[1]) <= high and len(stable.get_data()[0]) == 201
+    labels = [text.get_text() for text in zoomed.get_legend().get_texts()]
+    assert any("0.01: diverges" in label for label in labels)
+    assert any("1e-08: stable" in label for label in labels)
     grading(monkeypatch)
     nm.compare_learning_rates(X, t, [1e-8], steps=1000)
     assert f"after {nm.AUTOGRADE_STEPS} steps" in capsys.readouterr().out
@@ -119,17 +130,17 @@ def test_two_class_data_has_both_classes_near_a_line_through_the_origin():
     assert x.shape == (40, 2) and t.shape == (40, 1)
     assert np.array_equal(t[:20], np.ones((20, 1))) and np.array_equal(t[20:], np.zeros((20, 1)))
     assert np.array_equal(x, nm.two_class_data()[0])
-    w = np.array([[2.5, 3.3]])
-    assert np.mean((nm.logistic_neuron(x, w) >= 0.5) == t) > 0.85
+    w = np.array([[2.5], [3.3]])
+    assert np.mean((nm.logistic_neuron(x, w) > 0.5) == t) > 0.85
 
 
 def test_cross_entropy_of_weights_is_the_mean_cross_entropy():
     x, t = nm.two_class_data()
-    for w in (np.array([[-3.0, -2.5]]), np.array([[2.4, 3.1]])):
+    for w in (np.array([[-3.0], [-2.5]]), np.array([[2.4], [3.1]])):
         y = nm.logistic_neuron(x, w)
         direct = -np.mean(t * np.log(y) + (1 - t) * np.log(1 - y))
         assert np.isclose(nm.cross_entropy_of_weights(w, x, t), direct, rtol=1e-12)
-    far = np.array([[300.0, -300.0]])
+    far = np.array([[300.0], [-300.0]])
     assert np.isfinite(nm.cross_entropy_of_weights(far, x, t))
 
 
@@ -197,15 +208,15 @@ def test_plots_draw_their_paths_and_shrink_while_grading(monkeypatch, autograde)
     assert list(path.get_data()[0]) == [0.1, 1.0, 1.8, 2.0]
     nm.plot_loss_curve(x, t, [0.1, np.inf])  # a descent that blew up still draws
     points, classes = nm.two_class_data()
-    path = np.array([[[-3.0, -2.5]], [[0.0, 0.5]], [[2.4, 3.1]]])
+    path = np.array([[[-3.0], [-2.5]], [[0.0], [0.5]], [[2.4], [3.1]]])
     nm.plot_loss_surface(points, classes, path)
     assert np.array_equal(figures[-1].axes[0].lines[0].get_data()[0], path[:, 0, 0])
     shapes = []
 
     def predict(p, w):
         shapes.append(p.shape)
-        return (p @ w.T >= 0).astype(float)
-    nm.plot_decision_boundary(predict, points, classes, np.array([[2.4, 3.1]]))
+        return (p @ w > 0).astype(float)
+    nm.plot_decision_boundary(predict, points, classes, np.array([[2.4], [3.1]]))
     n = nm.AUTOGRADE_REGION_POINTS if autograde else nm.REGION_POINTS
     assert shapes[0] == (n * n, 2) and "of the points right" in figures[-1].axes[0].get_title()
     xq, tq = nm.quadratic_data()

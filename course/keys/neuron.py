@@ -38,8 +38,9 @@ functions stay in the grader and the kernel calls back for each use (course/judg
 millisecond or two; the training cases of train_or are therefore a few epochs long.
 
 Convention, as in the notebook: one row per example. Part 1: x, t of shape (N,), w a number;
-Part 2: X (N, D), mean and std (D,); Part 3: x (N, D), w (1, D), t and outputs (N, 1);
-Part 4: X (N, D), W (D, 1), Y (N, 1).
+Part 2: X (N, D), mean and std (D,); Part 3: x (N, D), w (D, 1), t and outputs (N, 1);
+Part 4: X (N, D), W (D, 1), Y (N, 1): the weights are one column per neuron throughout.
+The tie rule is the course's: an output of exactly 0.5 is class 0 (class 1 where y > 0.5).
 """
 import numpy as np
 
@@ -74,13 +75,13 @@ def mean_squared_error(y, t):
 
 
 def slope(w, x, t):
-    """d xi / d w of the mean squared error of x * w: (2/N) sum x (x w - t)."""
+    """dC/dw of the mean squared error of x * w: (2/N) sum x (x w - t)."""
     return float(2.0 * np.sum(x * (w * x - t)) / x.size)
 
 
 def logistic_output(x, w):
-    """sigmoid(x @ w.T) for x (N, D), w (1, D): shape (N, 1)."""
-    return sigmoid(np.asarray(x, dtype=float) @ np.asarray(w, dtype=float).T)
+    """sigmoid(x @ w) for x (N, D), w (D, 1): shape (N, 1)."""
+    return sigmoid(np.asarray(x, dtype=float) @ np.asarray(w, dtype=float))
 
 
 def cross_entropy(y, t):
@@ -92,7 +93,7 @@ def cross_entropy(y, t):
 
 def cross_entropy_of_weights(w, x, t):
     """The mean cross-entropy of the logistic neuron as a function of its weights."""
-    z = np.asarray(x, dtype=float) @ np.asarray(w, dtype=float).T
+    z = np.asarray(x, dtype=float) @ np.asarray(w, dtype=float)
     return float(np.mean(np.logaddexp(0.0, z) - t * z))
 
 
@@ -245,16 +246,16 @@ def logistic_cases():
 def nn_logistic_cases():
     x40, _ = classes(511, 40)
     x6, _ = classes(512, 6, d=3)
-    return [(x40, np.array([[-1.0, 0.5]])), (np.array([[0.4, -0.7]]), np.array([[2.0, -3.0]])),
-            (x6, np.array([[0.3, -1.2, 2.0]]))]
+    return [(x40, np.array([[-1.0], [0.5]])), (np.array([[0.4, -0.7]]), np.array([[2.0], [-3.0]])),
+            (x6, np.array([[0.3], [-1.2], [2.0]]))]
 
 
 def nn_predict_cases():
     x40, _ = classes(521, 40)
     x5, _ = classes(522, 5, d=3)
     ties = np.array([[2.0, 1.0], [0.0, 0.0], [-1.0, 3.0], [1.0, 1.0], [4.0, 2.0], [0.0, 0.0]])
-    return [(ties, np.array([[1.5, -2.0]])), (x40, np.array([[2.4, 3.1]])),
-            (np.array([[0.3, -0.2]]), np.array([[-1.0, 1.0]])), (x5, np.zeros((1, 3)))]
+    return [(ties, np.array([[1.5], [-2.0]])), (x40, np.array([[2.4], [3.1]])),
+            (np.array([[0.3, -0.2]]), np.array([[-1.0], [1.0]])), (x5, np.zeros((3, 1)))]
 
 
 def loss_logistic_cases():
@@ -270,9 +271,9 @@ def loss_logistic_cases():
 def gradient_logistic_cases():
     x40, t40 = classes(611, 40)
     x7, t7 = classes(612, 7, d=3)
-    return [(np.array([[-1.0, 0.5]]), x40, t40), (np.array([[2.4, 3.1]]), x40, t40),
-            (np.array([[0.2, -0.4, 1.1]]), x7, t7),
-            (np.array([[1.0, 2.0]]), np.array([[0.5, -1.5]]), np.array([[1.0]]))]
+    return [(np.array([[-1.0], [0.5]]), x40, t40), (np.array([[2.4], [3.1]]), x40, t40),
+            (np.array([[0.2], [-0.4], [1.1]]), x7, t7),
+            (np.array([[1.0], [2.0]]), np.array([[0.5, -1.5]]), np.array([[1.0]]))]
 
 
 def slope_cases():
@@ -349,7 +350,7 @@ def gradient_mistakes(w, x, t):
          "+x; with (t - y) the slope points downhill.", -g),
         ("it is half the right value: the derivative of e**2 is 2 e; the factor 2 is missing.",
          g / 2),
-        ("it is N times too large: xi is a mean over the examples, so its derivative is a mean "
+        ("it is N times too large: C is a mean over the examples, so its derivative is a mean "
          "too (the sum divided by N).", g * n),
         ("it is divided by N twice.", g / n),
         ("it multiplies x by the squared error e**2: the chain rule needs the derivative of the "
@@ -465,14 +466,18 @@ def logistic_mistakes(z):
 
 
 def nn_logistic_mistakes(x, w):
-    z = x @ w.T
-    return [("the weighted sums x @ w.T are not squashed: apply logistic.", z),
-            ("it squashes -z: y = logistic(x @ w.T).", sigmoid(-z)),
-            ("it squashes twice: y = logistic(x @ w.T), once.", sigmoid(sigmoid(z))),
+    z = x @ w
+    return [("the weighted sums x @ w are not squashed: apply logistic.", z),
+            ("it squashes -z: y = logistic(x @ w).", sigmoid(-z)),
+            ("it squashes twice: y = logistic(x @ w), once.", sigmoid(sigmoid(z))),
             ("it adds 1 (a bias) to the weighted sums: this neuron has none, y = "
-             "logistic(x @ w.T).", sigmoid(z + 1)),
+             "logistic(x @ w).", sigmoid(z + 1)),
             ("it squashes each product x_nj w_j and adds them up; squash the weighted sum: "
-             "logistic(x @ w.T).", np.sum(sigmoid(x * w), axis=1, keepdims=True))]
+             "logistic(x @ w).", np.sum(sigmoid(x * w.T), axis=1, keepdims=True))]
+
+
+TIE_UP = ("an output of exactly 0.5 must be class 0 (1.0 only where the output is > 0.5, the "
+          "course's tie rule), but it gives 1 there: >= instead of >.")
 
 
 def nn_predict_mistakes(x, w):
@@ -480,15 +485,13 @@ def nn_predict_mistakes(x, w):
     return [
         ("it returns the probabilities; compare them with 0.5 to get the classes 1.0 and 0.0.",
          y),
-        ("an output of exactly 0.5 must be class 1 (1.0 where the output is >= 0.5), but it "
-         "gives 0 there: > instead of >=, or np.round, which rounds 0.5 down to 0.",
-         (y > 0.5).astype(float)),
-        ("every output is at least 0, so comparing it with 0 makes every point class 1: "
+        (TIE_UP, (y >= 0.5).astype(float)),
+        ("every output is above 0, so comparing it with 0 makes every point class 1: "
          "compare with 0.5.", np.ones_like(y)),
-        ("the classes are swapped: 1.0 where the output is 0.5 or more, else 0.0.",
-         (y < 0.5).astype(float)),
-        ("it compares the weighted sums z = x @ w.T with 0.5: compare the outputs "
-         "nn_logistic(x, w) with 0.5 (or z with 0).", (x @ w.T >= 0.5).astype(float)),
+        ("the classes are swapped: 1.0 where the output is above 0.5, else 0.0.",
+         (y <= 0.5).astype(float)),
+        ("it compares the weighted sums z = x @ w with 0.5: compare the outputs "
+         "nn_logistic(x, w) with 0.5 (or z with 0).", (x @ w > 0.5).astype(float)),
     ]
 
 
@@ -515,17 +518,17 @@ def loss_logistic_mistakes(y, t):
 def gradient_logistic_mistakes(w, x, t):
     y = logistic_output(x, w)
     n = x.shape[0]
-    g = (y - t).T @ x / n
+    g = x.T @ (y - t) / n
     return [
         ("it has the wrong sign: with t - y in place of y - t the descent climbs.", -g),
         ("it is N times too large: the cross-entropy is a mean, so divide the sum by N.", g * n),
         ("it multiplies by sigma'(z) = y (1 - y): for the cross-entropy that factor cancels "
-         "against the derivative of the logarithm; leave it out.", ((y - t) * y * (1 - y)).T @ x / n),
+         "against the derivative of the logarithm; leave it out.", x.T @ ((y - t) * y * (1 - y)) / n),
         ("it is the gradient of the mean squared error, 2 (y - t) y (1 - y); this cost is the "
-         "cross-entropy, whose gradient is (y - t).T @ x / N.", 2 * ((y - t) * y * (1 - y)).T @ x / n),
+         "cross-entropy, whose gradient is x.T @ (y - t) / N.", 2 * x.T @ ((y - t) * y * (1 - y)) / n),
         ("it is divided by N twice.", g / n),
-        ("it uses the weighted sums z = x @ w.T in place of the outputs: y = nn_logistic(x, w).",
-         (x @ w.T - t).T @ x / n),
+        ("it uses the weighted sums z = x @ w in place of the outputs: y = nn_logistic(x, w).",
+         x.T @ (x @ w - t) / n),
     ]
 
 
@@ -572,8 +575,8 @@ def _train_mistakes(X, Y, epochs, learning_rate, seed):
         (STARTS["zeros"], train(*args, start="zeros")),
         ("it uses the \"cost times cost-derivative\" rule: (Y - y)**2 times 2 (Y - y)**2 is "
          "never negative, so it cannot tell which way to go. The first link of the chain is "
-         "d xi/d y = y - Y.", train(*args, rule="tempting")),
-        ("it steps uphill: W = W - learning_rate * d xi/d W, with d xi/d y = y - Y "
+         "dC/dy = y - Y.", train(*args, rule="tempting")),
+        ("it steps uphill: W = W - learning_rate * dC/dW, with dC/dy = y - Y "
          "(not Y - y).", train(*args, sign=-1.0)),
         ("the factor sigma'(z) is missing: dy/dz = sigmoid_derivative_from_output(y).",
          train(*args, slope_of="none")),
@@ -581,7 +584,7 @@ def _train_mistakes(X, Y, epochs, learning_rate, seed):
          "the outputs y = logistic(z).", train(*args, slope_of="z")),
         ("sigmoid_derivative_from_output is applied to logistic(y), the outputs squashed "
          "again; pass it the outputs y themselves.", train(*args, slope_of="sigma(y)")),
-        ("it divides the gradient by N: xi = 1/2 sum (y - Y)**2 is a sum over the examples, "
+        ("it divides the gradient by N: C = 1/2 sum (y - Y)**2 is a sum over the examples, "
          "not a mean.", train(*args, average=True)),
         ("it updates W after each example; train_or is full-batch: one step per epoch, from "
          "the gradient over all N examples.", train(*args, per_example=True)),
@@ -788,7 +791,7 @@ def check_nn_logistic(function, x, w):
     n, d = x.shape
     what = f"nn_logistic(x, w) for {n} examples of {d} inputs"
     got = checking.check_shape(what, run(what, function, x, w), (n, 1),
-                               hint="One output per example, in a column: x @ w.T is "
+                               hint="One output per example, in a column: x @ w is "
                                     "(N, D) @ (D, 1).")
     expected = logistic_output(x, w)
     checking.check_close(what, got, expected, rtol=REFERENCE_RTOL,
@@ -797,12 +800,12 @@ def check_nn_logistic(function, x, w):
 
 def check_nn_predict(function, x, w):
     n, d = x.shape
-    ties = int(np.sum(x @ w.T == 0))
+    ties = int(np.sum(x @ w == 0))
     what = (f"nn_predict(x, w) for {n} examples of {d} inputs"
             + (f", {ties} of them with an output of exactly 0.5" if ties else ""))
     got = checking.check_shape(what, run(what, function, x, w), (n, 1),
                                hint="Return a column of shape (N, 1), like nn_logistic's output.")
-    expected = (logistic_output(x, w) >= 0.5).astype(float)
+    expected = (logistic_output(x, w) > 0.5).astype(float)
     checking.check_close(what, got, expected, rtol=REFERENCE_RTOL,
                          mistakes=known(nn_predict_mistakes(x, w), expected))
 
@@ -818,11 +821,11 @@ def check_gradient_logistic(function, w, x, t):
     n, d = x.shape
     what = f"gradient_logistic(w, x, t) for {n} examples of {d} inputs"
     got = run(what, function, w, x, t)
-    expected = (logistic_output(x, w) - t).T @ x / n
+    expected = x.T @ (logistic_output(x, w) - t) / n
     mistakes = known(gradient_logistic_mistakes(w, x, t), expected)
     probe = w.astype(float)
     numeric = checking.central_difference(lambda: cross_entropy_of_weights(probe, x, t), probe)
-    hint = "d xi/d w has the shape of w, (1, D): (y - t).T (1, N) @ x (N, D), divided by N."
+    hint = "dC/dw has the shape of w, (D, 1): x.T (D, N) @ (y - t) (N, 1), divided by N."
     keys.near_miss(what, got, expected, REFERENCE_RTOL)
     checking.check_gradient(what, got, numeric, tol=GRADIENT_TOL, mistakes=mistakes, hint=hint)
     checking.check_close(what, got, expected, rtol=REFERENCE_RTOL, mistakes=mistakes, hint=hint)
@@ -867,10 +870,10 @@ def hard_gradient(function):
 def hard_gradient_logistic(function):
     rng = np.random.default_rng(613)
     x = rng.uniform(0.5, 1.5, (8, 2)) * [1.0, 1e-6]
-    w, t = np.array([[0.3, -0.5]]), np.ones((8, 1))
+    w, t = np.array([[0.3], [-0.5]]), np.ones((8, 1))
     what = ("gradient_logistic(w, x, t) for inputs whose second feature is a million times "
             "smaller than the first")
-    keys.check_hard(what, run(what, function, w, x, t), (logistic_output(x, w) - t).T @ x / 8,
+    keys.check_hard(what, run(what, function, w, x, t), x.T @ (logistic_output(x, w) - t) / 8,
                     "the slope in the second weight is a millionth of the slope in the first",
                     entrywise=True)
 
@@ -1046,7 +1049,7 @@ def visible_part_3(module):
     of their visible tests (with the module's sigmoid and logistic neuron planted)."""
     z = np.array([-3.0, -1.0, 0.0, 1.0, 3.0])
     points = np.array([[2.0, 1.0], [0.0, 0.0], [-1.0, 3.0], [1.0, 1.0], [4.0, 2.0]])
-    w = np.array([[1.5, -2.0]])
+    w = np.array([[1.5], [-2.0]])
     losses = [(np.array([[0.9], [0.2], [0.5]]), np.array([[1.0], [0.0], [1.0]])),
               (np.array([[0.25]]), np.array([[0.0]]))]
     x, t = module["two_class_data"]()
@@ -1054,15 +1057,15 @@ def visible_part_3(module):
         "logistic": shown(logistic_mistakes(z), sigmoid(z)),
         "nn_logistic": shown(nn_logistic_mistakes(points[:4], w), logistic_output(points[:4], w)),
         "nn_predict": shown(nn_predict_mistakes(points, w),
-                            (logistic_output(points, w) >= 0.5).astype(float)),
+                            (logistic_output(points, w) > 0.5).astype(float)),
         "loss_logistic": shown(side_by_side([loss_logistic_mistakes(y, t_) for y, t_ in losses]),
                                [cross_entropy(y, t_) for y, t_ in losses]),
     }
     y, t_ = np.array([[1e-12], [0.5]]), np.array([[1.0], [1.0]])
     found["loss_logistic:near 0 and 1"] = shown(clipped_losses(y, t_), cross_entropy(y, t_))
-    for weights in (np.array([[-1.0, 0.5]]), np.array([[2.5, 3.0]])):
-        found[f"gradient_logistic:{weights.tolist()}"] = shown(
-            gradient_logistic_mistakes(weights, x, t), (logistic_output(x, weights) - t).T @ x / len(x))
+    for weights in (np.array([[-1.0], [0.5]]), np.array([[2.5], [3.0]])):
+        found[f"gradient_logistic:{weights.ravel().tolist()}"] = shown(
+            gradient_logistic_mistakes(weights, x, t), x.T @ (logistic_output(x, weights) - t) / len(x))
     return found
 
 

@@ -14,6 +14,7 @@ import os
 
 import numpy as np
 import matplotlib.pyplot as plt
+from matplotlib.colors import ListedColormap, LogNorm
 from scipy.optimize import least_squares
 
 # The population behind the data: equal numbers of adult women and men, each group normally
@@ -34,6 +35,10 @@ AUTOGRADE_GRID = 30
 # The stand-ins' finite-difference step, as a fraction of sig: accurate to about 1e-7, plenty
 # for the public tests and deliberately no substitute for the exact derivatives.
 STAND_IN_STEP = 1e-3
+# The contour lines' colours: viridis from dark purple to green, without its pale yellow end,
+# which vanishes on a white background; levels are coloured on a log scale, like their spacing.
+CONTOUR_COLOURS = ListedColormap(plt.get_cmap("viridis")(np.linspace(0.0, 0.8, 256)),
+                                 name="viridis_without_yellow")
 
 
 def heights_data(people=PEOPLE, seed=SEED):
@@ -41,8 +46,8 @@ def heights_data(people=PEOPLE, seed=SEED):
 
     `people` heights are drawn, half from WOMEN and half from MEN, with
     np.random.default_rng(seed); y is the fraction of them in each bin divided by the bin
-    width, a density in 1/cm, so that the area of each bar is the probability of a height in
-    that bin. Both arrays have shape (40,). The same arguments give the same data.
+    width, a density in 1/cm, so that the area of each bar is the share of the people whose
+    heights fall in that bin. Both arrays have shape (40,). The same arguments give the same data.
     """
     rng = np.random.default_rng(seed)
     women = people // 2
@@ -175,7 +180,8 @@ def contour(f, p, data=None):
     """Plot chi squared over the (mu, sig) plane, and the path p of a descent on it.
 
     p: the points visited, shape (k, 2), one row [mu, sig] per step, starting point first.
-    The contour lines are levels of chi squared spaced by equal factors; the path is drawn
+    The contour lines are levels of chi squared spaced by equal factors, coloured from dark
+    (low) to light green (high) on a log scale, with a colour bar; the path is drawn
     with a dot per step, a square at its start and a star at its end. Both axes are in cm and
     drawn to the same scale, so that a right angle on the plane looks like one. data is
     (x, y), by default heights_data(). Returns None.
@@ -192,12 +198,19 @@ def contour(f, p, data=None):
     model = np.asarray(f(x[None, None, :], MU[..., None], SIG[..., None]), dtype=float)
     chi2 = np.sum((y - model) ** 2, axis=-1)
     levels = np.geomspace(chi2.min() * 1.05, chi2.max(), 18)
-    figure, axes = plt.subplots(figsize=(8, 4.5))
-    lines = axes.contour(MU, SIG, chi2, levels=levels, cmap="viridis_r", linewidths=1)
+    figure, axes = plt.subplots(figsize=(8.5, 4.5))
+    lines = axes.contour(MU, SIG, chi2, levels=levels, cmap=CONTOUR_COLOURS,
+                         norm=LogNorm(levels[0], levels[-1]), linewidths=1.4)
     axes.clabel(lines, lines.levels[::4], fmt="%.2g", fontsize="x-small")
+    # The colour bar sits in an inset beside the axes, so that it has their height.
+    bar = figure.colorbar(lines, cax=axes.inset_axes([1.03, 0.0, 0.03, 1.0]),
+                          ticks=lines.levels[::4], format="%.2g")
+    bar.minorticks_off()
+    bar.set_label("chi squared (log scale)")
     axes.plot(p[:, 0], p[:, 1], ".-", color="crimson", markersize=4, label="descent")
     axes.plot(p[0, 0], p[0, 1], "s", color="crimson", label="start")
-    axes.plot(p[-1, 0], p[-1, 1], "*", color="black", markersize=12, label="end")
+    axes.plot(p[-1, 0], p[-1, 1], "*", color="gold", markeredgecolor="black", markersize=14,
+              label="end")
     axes.set(xlabel="mu (cm)", ylabel="sig (cm)", aspect="equal",
              xlim=(mus[0], mus[-1]), ylim=(sigs[0], sigs[-1]),
              title=f"chi squared over (mu, sig): {len(p) - 1} steps")

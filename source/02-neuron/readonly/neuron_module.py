@@ -151,6 +151,11 @@ def quadratic_data(n=40, seed=4):
     return x, a * x ** 2 + b * x + c + rng.normal(0.0, QUADRATIC_NOISE, n)
 
 
+# compare_learning_rates draws losses up to OFF_SCALE times the starting loss; a diverging run
+# leaves that scale within a few steps, and a stable one never reaches it.
+OFF_SCALE = 1e3
+
+
 def linear_model_loss(X, t, w, b):
     """Return the mean squared error of the linear model y = X @ w + b against t."""
     with np.errstate(over="ignore", invalid="ignore"):
@@ -188,16 +193,31 @@ def descend_linear(X, t, learning_rate, steps):
     return params[:-1], float(params[-1]), np.array(losses)
 
 
+def least_squares_loss(X, t):
+    """Return the smallest mean squared error of y = X @ w + b on (X, t), by numpy's lstsq."""
+    X, t = np.asarray(X, dtype=float), np.asarray(t, dtype=float)
+    A = np.column_stack([X, np.ones(len(X))])
+    coefficients = np.linalg.lstsq(A, t, rcond=None)[0]
+    return float(np.mean((A @ coefficients - t) ** 2))
+
+
 def compare_learning_rates(X, t, rates, steps=1000):
     """Run descend_linear(X, t, rate, steps) for each learning rate; print and plot the losses.
 
     For each rate, one line says where the loss went: how far it fell, or at which step it
-    overflowed. The plot shows log10 of the loss against the step (until it overflows). While
-    nbgrader grades, at most AUTOGRADE_STEPS steps are run. Returns None.
+    overflowed. Two panels show the loss against the step, both on log scales. The left one
+    has every run whole, until it overflows (as log10 of the loss, which matplotlib's log scale
+    cannot reach near 1e308). The right one runs from below the least-squares
+    loss (dashed) to OFF_SCALE times the starting loss: a diverging run is drawn there until it
+    leaves the top, where a cross marks the step, so that the stable runs keep the height of
+    the panel. While nbgrader grades, at most AUTOGRADE_STEPS steps are run. Returns None.
     """
     if grading():
         steps = min(steps, AUTOGRADE_STEPS)
-    figure, axes = plt.subplots(figsize=(7, 4))
+    best = least_squares_loss(X, t)
+    figure, (whole, axes) = plt.subplots(1, 2, figsize=(12, 4.4),
+                                         gridspec_kw={"width_ratios": [1, 1.5]})
+    top, last = None, 0
     for rate in rates:
         w, b, losses = descend_linear(X, t, rate, steps)
         finite = np.isfinite(losses)
@@ -207,10 +227,40 @@ def compare_learning_rates(X, t, rates, steps=1000):
         else:
             print(f"learning rate {rate:g}: loss {losses[0]:.4g} -> overflow (inf or nan) at "
                   f"step {int(np.argmin(finite))}")
-        axes.plot(np.arange(len(losses))[finite], np.log10(losses[finite]), label=f"{rate:g}")
-    axes.set(xlabel="step", ylabel="log10 of the loss",
-             title="Gradient descent on the raw features [x^2, x]")
-    axes.legend(title="learning rate", fontsize="small")
+        whole.plot(np.arange(len(losses))[finite], np.log10(losses[finite]), "-")
+        last = max(last, int(np.sum(finite)) if not finite.all() else 0)
+        top = OFF_SCALE * losses[0] if top is None else top
+        above = np.flatnonzero(~(losses <= top))  # overflow (inf, nan) counts as above
+        if above.size:
+            k = int(above[0])
+            # The curve runs up to the top edge at step k, where the cross marks its exit.
+            line, = axes.plot(np.arange(k + 1), np.append(losses[:k], top), "-",
+                              label=f"{rate:g}: diverges, off the scale at step {k}"
+                                    + ("" if finite.all() else
+                                       f", overflows at step {int(np.argmin(finite))}"))
+            axes.plot([k], [top], "x", color=line.get_color(), markersize=10,
+                      markeredgewidth=2.5, clip_on=False)
+        else:
+            axes.plot(np.arange(len(losses)), losses, "-", linewidth=2,
+                      label=f"{rate:g}: stable, {losses[-1] / best:.3g} x the best loss "
+                            f"after {len(losses) - 1} steps")
+    axes.axhline(best, color="black", linestyle="--", linewidth=1,
+                 label=f"the least-squares loss, {best:.3g}")
+    # The steps on a scale linear up to 10 and logarithmic beyond: the first steps, where the
+    # diverging runs leave and the stable one falls most, get room of their own.
+    axes.set_xscale("symlog", linthresh=10, linscale=0.6)
+    axes.set(yscale="log", ylim=(best / 2, top), xlim=(0, steps),
+             xlabel="step (linear up to 10, logarithmic beyond)",
+             ylabel="loss (mean squared error, log scale)",
+             title=f"Zoomed: up to {OFF_SCALE:g} times the starting loss")
+    axes.legend(title="learning rate", fontsize="small", loc="center right")
+    whole.axhline(np.log10(best), color="black", linestyle="--", linewidth=1)
+    # Linear steps, so that a loss multiplied by the same factor at every step is a straight
+    # line; they end a little after the last overflow.
+    shown = min(steps, int(1.15 * last) + 1) if last else steps
+    whole.set(xlim=(0, shown), xlabel="step", ylabel="log10 of the loss",
+              title=f"Every run, until it overflows (first {shown} steps)")
+    figure.suptitle("Gradient descent on the raw features [x^2, x]")
     show(figure)
 
 
@@ -253,26 +303,27 @@ def sigmoid(z):
 
 
 def logistic_neuron(x, w):
-    """Return sigmoid(x @ w.T), shape (N, 1): the same function as the worked example
-    nn_logistic, for x of shape (N, D) and w of shape (1, D)."""
-    return sigmoid(np.asarray(x, dtype=float) @ np.asarray(w, dtype=float).T)
+    """Return sigmoid(x @ w), shape (N, 1): the same function as the worked example
+    nn_logistic, for x of shape (N, D) and w of shape (D, 1)."""
+    return sigmoid(np.asarray(x, dtype=float) @ np.asarray(w, dtype=float))
 
 
 def cross_entropy_of_weights(w, x, t):
     """Return the mean cross-entropy of the logistic neuron with weights w on (x, t).
 
-    Computed from the weighted sums z = x @ w.T as the mean of log(1 + e^z) - t z, which is
+    Computed from the weighted sums z = x @ w, for w of shape (D, 1), as the mean of log(1 + e^z) - t z, which is
     the same number as the mean of -[t log y + (1 - t) log(1 - y)] with y = sigmoid(z), and
     stays finite where y rounds to 0 or 1.
     """
-    z = np.asarray(x, dtype=float) @ np.asarray(w, dtype=float).T
+    z = np.asarray(x, dtype=float) @ np.asarray(w, dtype=float)
     return float(np.mean(np.logaddexp(0.0, z) - np.asarray(t, dtype=float) * z))
 
 
 def plot_loss_surface(x, t, path):
     """Plot the mean cross-entropy over the plane of the two weights, and a descent path.
 
-    path: the weights visited, shape (k, 2) (or (k, 1, 2)), one row (w1, w2) per step,
+    path: the weights visited, shape (k, 2) (or (k, 2, 1), a list of columns w), one row
+    (w1, w2) per step,
     starting point first. Returns None.
     """
     path = np.asarray(path, dtype=float).reshape(-1, 2)
@@ -300,13 +351,13 @@ def plot_loss_surface(x, t, path):
 def plot_decision_boundary(predict, x, t, w):
     """Plot the two classes, the regions predict(points, w) gives to each, and the boundary.
 
-    predict: a function of (points of shape (M, 2), w of shape (1, 2)) returning 0 or 1 per
+    predict: a function of (points of shape (M, 2), w of shape (2, 1)) returning 0 or 1 per
     point, shape (M, 1), such as the notebook's nn_predict. The boundary of the logistic
     neuron is the line w1 x1 + w2 x2 = 0, through the origin. The title gives the fraction of
     the points that predict classifies correctly. Returns None.
     """
     x, t = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
-    w = np.asarray(w, dtype=float).reshape(1, 2)
+    w = np.asarray(w, dtype=float).reshape(2, 1)
     n = AUTOGRADE_REGION_POINTS if grading() else REGION_POINTS
     low, high = x.min(axis=0) - 0.5, x.max(axis=0) + 0.5
     g1, g2 = np.meshgrid(np.linspace(low[0], high[0], n), np.linspace(low[1], high[1], n))
@@ -318,9 +369,9 @@ def plot_decision_boundary(predict, x, t, w):
     ones = t[:, 0] == 1
     axes.plot(x[ones, 0], x[ones, 1], "o", color="#2162a8", label="class 1")
     axes.plot(x[~ones, 0], x[~ones, 1], "s", color="#c0392b", label="class 0")
-    if w[0, 1] != 0:
+    if w[1, 0] != 0:
         line = np.array([low[0], high[0]])
-        axes.plot(line, -w[0, 0] * line / w[0, 1], "k-", linewidth=1.5, label="boundary")
+        axes.plot(line, -w[0, 0] * line / w[1, 0], "k-", linewidth=1.5, label="boundary")
     axes.set(xlim=(low[0], high[0]), ylim=(low[1], high[1]), aspect="equal",
              xlabel="$x_1$", ylabel="$x_2$",
              title=f"Decision boundary: {accuracy:.0%} of the points right")
