@@ -1,4 +1,18 @@
-"""Grader side: answer key for the hidden tests of 03-backprop (the Jacobians J_W3 ... J_b1).
+"""Grader side: answer key for the hidden tests of 03-backprop: the three gates and the sigmoid
+circuit of the warm-up, the Jacobians J_W3 ... J_b1, and all_jacobians (all six in one sweep).
+
+The warm-up. Each gate (add_gate_backward, multiply_gate_backward, max_gate_backward) is
+called on seeded arrays of several shapes (a number too), some entries tied (x == y), and
+compared with central differences of sum(dout * gate(x, y)) where the gate has no kink and
+with the key's own rule everywhere; the max gate is also tried on tied inputs in both orders
+(a tie goes to y, the second input). circuit_backward is called, with the key's gates planted
+in the notebook, on moderate weighted sums (compared with central differences and the key's
+chain rule to 1e-9), on sums of +-40 and +-800 (finite, within 1e-12 of the key's), and on a
+hard case whose tiny x0 makes finite differences of df/dw0 lose their digits.
+
+all_jacobians is checked like the six Jacobians, on every case and then the hard case, with
+the six functions replaced by stand-ins that record any call: an answer that calls them fails,
+one that does its own sweep is right whatever the notebook's J_* hold.
 
 The hidden part of each test cell calls `check(name, globals())`. For several seeded cases,
 networks of other sizes and other numbers of examples, `check` plants random weights in the
