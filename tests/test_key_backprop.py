@@ -44,6 +44,7 @@ MISTAKE = {
     "circuit_exp_overflows": r"exp\(-z\) overflows",
     "circuit_central_differences": r"finite-difference estimate",
     "sweep_calls_the_six": r"called J_W3, J_b3, J_W2, J_b2, J_W1, J_b1: .*sweep itself",
+    "sweep_calls_one": r"called J_b1: .*sweep itself",
     "sweep_no_transpose": r"W3 is not transposed",
     "sweep_not_averaged": r"N times too large",
     "sweep_no_keepdims": r"\['J_b3'\] has shape \(2,\).*keepdims=True",

@@ -144,6 +144,13 @@ CASES = [
     sweep("sweep_calls_the_six",
           'return {"J_W3": J_W3(x, y), "J_b3": J_b3(x, y), "J_W2": J_W2(x, y), '
           '"J_b2": J_b2(x, y), "J_W1": J_W1(x, y), "J_b1": J_b1(x, y)}'),
+    # only the bias of layer 1 from its function; the zeros the stand-in returns then break
+    # the sum below, and the message must still say that it called J_b1
+    sweep("sweep_calls_one", *SWEEP_HEAD,
+          "found = " + sweep_dict()[len("return "):],
+          'found["J_b1"] = J_b1(x, y) + 0 * delta1.sum(axis=1, keepdims=True)',
+          "assert found['J_b1'].shape == b1.shape",
+          "return found"),
     sweep("sweep_no_transpose", SWEEP_HEAD[0], "delta2 = (W3 @ delta3) * d_sigma(z2)",
           SWEEP_HEAD[2], sweep_dict()),
     sweep("sweep_not_averaged", *SWEEP_HEAD,
