@@ -22,7 +22,8 @@ from readonly import backprop_module as bm  # noqa: E402
 
 NOTEBOOK_CELLS = {cell["id"]: "".join(cell["source"])
                   for cell in json.loads((ASSIGNMENT / "backprop.ipynb").read_text())["cells"]}
-DEFINITIONS = ("setup", "network", "J_W3", "J_b3", "J_W2", "J_b2", "J_W1", "J_b1")
+DEFINITIONS = ("setup", "circuit", "network", "J_W3", "J_b3", "J_W2", "J_b2", "J_W1", "J_b1",
+               "all_jacobians")
 
 
 def trained_namespace(ns=None):
@@ -73,6 +74,10 @@ def test_default_training_lowers_the_cost_a_lot_in_seconds():
     drawing, history = plt.gcf().axes
     assert len(drawing.lines) == bm.SNAPSHOTS + 2  # snapshots, final curve, data
     assert history.get_yscale() == "log"
+    labels = [text.get_text() for text in drawing.get_legend().get_texts()]
+    steps = range(0, 8000, 8000 // bm.SNAPSHOTS)
+    assert labels == [f"iteration {step}" for step in steps] + ["after 8000 iterations",
+                                                                "training data"]
 
 
 def test_training_continues_and_repeats_exactly():
@@ -118,3 +123,35 @@ def test_missing_or_misshapen_jacobians_are_reported():
     ns["J_b3"] = lambda x, y: np.zeros((2, x.size))
     with pytest.raises(ValueError, match=r"J_b3\(x, y\) has shape \(2, 50\)"):
         bm.plot_training(x, y, iterations=5, namespace=ns)
+
+
+def test_gate_example_has_ties_and_keeps_other_inputs_apart():
+    x, y, dout = bm.gate_example()
+    assert x.shape == y.shape == dout.shape == (2, 3)
+    assert (x == y).sum() == 2
+    assert np.all(np.abs(x - y)[x != y] >= 0.5) and np.all(dout != 0)
+
+
+def test_circuit_example_is_not_the_worked_one():
+    w, x = bm.circuit_example()
+    assert w.shape == (3,) and x.shape == (2,)
+    z = w[:2] @ x + w[2]
+    assert 0.1 < abs(z) < 2, "sigma'(z) must differ from sigma(z) and 1 - sigma(z)"
+
+
+def test_as_pair_checks_count_and_shapes():
+    from readonly.checking import CheckFailure
+    first, second = bm.as_pair("f()", (np.zeros(3), np.ones(2)), ((3,), (2,)))
+    assert first.shape == (3,) and second.shape == (2,)
+    with pytest.raises(CheckFailure, match="must return two arrays"):
+        bm.as_pair("f()", np.zeros((2, 3)), ((3,), (3,)))
+    with pytest.raises(CheckFailure, match=r"part 2 of 2 has shape \(3,\); expected \(2,\)"):
+        bm.as_pair("f()", (np.zeros(3), np.zeros(3)), ((3,), (2,)))
+
+
+def test_time_backward_reports_the_sweep_faster(capsys):
+    ns = trained_namespace()
+    x, y = bm.training_data()
+    sweep, separate = bm.time_backward(x, y, number=20, namespace=ns)
+    assert 0 < sweep < separate
+    assert "times faster" in capsys.readouterr().out

@@ -19,10 +19,37 @@ from course import checking  # noqa: E402
 from course.keys import backprop as key  # noqa: E402
 
 CASES = CORPUS["CASES"]
-DEFINITIONS = ("setup", "network") + key.FUNCTIONS
+DEFINITIONS = ("setup", "circuit", "network") + key.FUNCTIONS
 
 # What the failure message of each wrong answer must say (a regular expression).
 MISTAKE = {
+    "add_local_gradient_only": r"local gradients 1 and 1 alone",
+    "add_splits_in_half": r"splits the gradient in half",
+    "add_multiply_rule": r"uses the multiply gate's rule",
+    "add_only_to_x": r"passes dout to x only",
+    "multiply_not_swapped": r"inputs are not swapped",
+    "multiply_no_dout": r"leaves out the upstream gradient dout",
+    "multiply_add_rule": r"uses the add gate's rule",
+    "multiply_overwrites_inputs": r"changed its argument (x|y|dout) in place",
+    "max_ties_to_x": r"on a tie \(x == y\) it gives the gradient to x",
+    "max_ties_split": r"on a tie it splits the gradient in half",
+    "max_to_smaller": r"routes the gradient to the smaller input",
+    "max_masks_only": r"returns the masks alone",
+    "max_argmax_first": r"on a tie \(x == y\) it gives the gradient to x",
+    "circuit_no_sigma_prime": r"local gradient is missing",
+    "circuit_sigma_prime_is_f": r"uses f = sigma\(z\), the node's output",
+    "circuit_one_minus_f": r"uses 1 - f",
+    "circuit_not_swapped": r"multiply gates are not swapped",
+    "circuit_bias_times_w2": r"df/dw2 is wrong",
+    "circuit_exp_overflows": r"exp\(-z\) overflows",
+    "circuit_central_differences": r"finite-difference estimate",
+    "sweep_calls_the_six": r"called J_W3, J_b3, J_W2, J_b2, J_W1, J_b1: .*sweep itself",
+    "sweep_calls_one": r"called J_b1: .*sweep itself",
+    "sweep_no_transpose": r"W3 is not transposed",
+    "sweep_not_averaged": r"N times too large",
+    "sweep_no_keepdims": r"\['J_b3'\] has shape \(2,\).*keepdims=True",
+    "sweep_returns_a_list": r"returned list: it must return a dict",
+    "sweep_wrong_layer_sigma": r"uses d_sigma\(z3\) where layer 2 needs d_sigma\(z2\)",
     "w3_not_averaged": r"N times too large",
     "w3_wrong_activation": r"a2\.T, not a1\.T",
     "w3_sigma_prime_of_a": r"evaluated at the activations a3",
@@ -58,6 +85,12 @@ MISTAKE = {
     "w1_five_point_differences": r"finite-difference estimate",
     "b1_central_differences_of_own_cost": r"finite-difference estimate",
 }
+
+
+def visible_messages(function):
+    """The messages of the mistakes the visible test of `function` can name (all its labels)."""
+    return [m for label, pairs in key.visible_mistakes().items()
+            if label.split(":")[0] == function for m, _ in pairs]
 
 
 def notebook_namespace(replacements=None):
@@ -111,8 +144,7 @@ def test_the_visible_test_names_what_the_hidden_tests_name(case):
     ns = notebook_namespace(case["cells"])
     target = case["target"]
     visible = visible_failure("03-backprop", CELLS["test_" + target], ns)
-    messages = [m for m, _ in key.visible_mistakes()[target]]
-    check_same_diagnosis(visible, key_failure(target, ns), messages)
+    check_same_diagnosis(visible, key_failure(target, ns), visible_messages(target))
 
 
 def test_the_visible_tests_name_the_typical_mistakes():
@@ -123,7 +155,7 @@ def test_the_visible_tests_name_the_typical_mistakes():
             continue
         ns = notebook_namespace(case["cells"])
         visible = visible_failure("03-backprop", CELLS["test_" + case["target"]], ns)
-        messages = [m for m, _ in key.visible_mistakes()[case["target"]]]
+        messages = visible_messages(case["target"])
         if visible and "disagrees" in visible and not named_mistakes(visible, messages):
             unnamed.append((case["name"], visible))
     assert not unnamed, unnamed
@@ -138,11 +170,21 @@ def test_other_correct_styles_keep_full_marks(case):
         assert run_test_cell(function, ns) is None, function
 
 
+SIGNATURES = {**{gate: "x, y, dout" for gate in key.GATES}, "circuit_backward": "w, x"}
+# Answers of the right shapes and nothing else.
+ZEROS = {**{gate: "return np.zeros_like(x), np.zeros_like(y)" for gate in key.GATES},
+         "circuit_backward": "return np.zeros(3), np.zeros(2)",
+         "all_jacobians": "return {name: np.zeros_like(globals()[name[2:]]) for name in "
+                          "('J_W3', 'J_b3', 'J_W2', 'J_b2', 'J_W1', 'J_b1')}",
+         **{name: f"return np.zeros_like({name[2:]})" for name in key.JACOBIANS}}
+
+
 @pytest.mark.parametrize("function", key.FUNCTIONS)
 def test_stubs_fail(function):
-    stub = f"def {function}(x, y):\n    raise NotImplementedError()\n"
+    head = f"def {function}({SIGNATURES.get(function, 'x, y')}):\n"
+    stub = head + "    raise NotImplementedError()\n"
     assert "not implemented yet" in key_failure(function, notebook_namespace({function: stub}))
-    zeros = f"def {function}(x, y):\n    return np.zeros_like({function[2:]})\n"
+    zeros = head + f"    {ZEROS[function]}\n"
     assert key_failure(function, notebook_namespace({function: zeros})) is not None
 
 
@@ -163,7 +205,7 @@ def test_key_restores_the_notebook_weights():
 def test_key_backward_pass_matches_its_own_cost(case):
     params, x, y = key.random_case(*case)
     jacobians = key.backward(params, x, y)
-    for function in key.FUNCTIONS:
+    for function in key.JACOBIANS:
         numeric = checking.central_difference(lambda: key.cost(params, x, y),
                                               params[function[2:]])
         assert checking.relative_error(jacobians[function], numeric) < 1e-7

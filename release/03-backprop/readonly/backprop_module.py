@@ -1,4 +1,5 @@
-"""Training data and the training loop of the backpropagation assignment (03-backprop).
+"""Examples, training data, a timer and the training loop of the backpropagation assignment
+(03-backprop).
 
 The notebook owns the network: the globals W1, b1, W2, b2, W3, b3, the functions
 `network_function` and `cost`, and the student's Jacobians J_W1 ... J_b3. This module supplies
@@ -9,6 +10,7 @@ Convention, as in the notebook: one column per example. N inputs are an array of
 N points of the plane an array of shape (2, N).
 """
 import os
+import timeit
 
 import numpy as np
 import matplotlib.pyplot as plt
@@ -23,6 +25,54 @@ CURVE_POINTS = 200
 # The curve is scaled to [0.5 - HALF_WIDTH, 0.5 + HALF_WIDTH], well inside the range (0, 1)
 # of a sigmoid output, which reaches 0 and 1 only for infinite weights.
 HALF_WIDTH = 0.38
+
+
+def gate_example():
+    """Return (x, y, dout), three arrays of shape (2, 3), the visible tests' gate inputs.
+
+    x == y in two entries, (0, 1) and (1, 1), where the max gate's tie rule decides; elsewhere
+    the inputs are at least 0.5 apart.
+    """
+    x = np.array([[1.5, -0.5, 2.0], [0.25, -1.0, 3.0]])
+    y = np.array([[-1.0, -0.5, 0.75], [2.0, -1.0, 1.0]])
+    dout = np.array([[2.0, -1.5, 0.5], [1.0, 3.0, -2.0]])
+    return x, y, dout
+
+
+def circuit_example():
+    """Return (w, x), shapes (3,) and (2,): the visible test's point of the sigmoid circuit."""
+    return np.array([0.5, -1.0, 2.0]), np.array([1.5, 2.5])
+
+
+def as_pair(what, got, shapes):
+    """Return the two arrays of the pair `got` (a function's `return first, second`), checking
+    that there are two and that they have `shapes`; fail with a readable message otherwise."""
+    from readonly.checking import CheckFailure, check_shape
+    if isinstance(got, np.ndarray) or not isinstance(got, (tuple, list)) or len(got) != 2:
+        raise CheckFailure(f"{what} returned {type(got).__name__}; it must return two arrays, "
+                           "`return first, second`, of shapes "
+                           f"{tuple(shapes[0])} and {tuple(shapes[1])}.")
+    return [check_shape(f"{what}, part {k + 1} of 2", value, shape)
+            for k, (value, shape) in enumerate(zip(got, shapes))]
+
+
+def time_backward(x, y, number=100, namespace=None):
+    """Time one call of all_jacobians(x, y) against calls of the six functions J_W3 ... J_b1.
+
+    Each is timed over `number` calls, best of three rounds; prints both times and their
+    ratio, and returns (seconds per sweep, seconds per six separate calls). namespace: where
+    the functions live, by default the notebook's globals.
+    """
+    ns = _notebook_namespace() if namespace is None else namespace
+    six = [ns["J_" + name] for name in PARAMETERS]
+    sweep = ns["all_jacobians"]
+    separate_time = min(timeit.repeat(lambda: [J(x, y) for J in six], number=number,
+                                      repeat=3)) / number
+    sweep_time = min(timeit.repeat(lambda: sweep(x, y), number=number, repeat=3)) / number
+    print(f"six separate functions: {separate_time * 1e6:8.1f} microseconds per call")
+    print(f"one backward sweep:     {sweep_time * 1e6:8.1f} microseconds per call")
+    print(f"the sweep is {separate_time / sweep_time:.1f} times faster")
+    return sweep_time, separate_time
 
 
 def heart(s):
@@ -70,8 +120,9 @@ def plot_training(x, y, iterations=8000, aggression=7, noise=1, *, seed=0, names
     training from where the last call stopped (call reset_network() to start afresh).
 
     Left panel: the training points (black dots), the network's curve at SNAPSHOTS moments
-    during training (thin lines, from pale to dark blue as training goes on) and the curve
-    after the last step (thick crimson line). Right panel: the cost against the iteration.
+    during training (thin lines, from pale to dark blue as training goes on, each labelled in
+    the legend with the iteration it was drawn before) and the curve after the last step
+    (thick crimson line). Right panel: the cost against the iteration.
 
     While nbgrader grades a submission (environment variable NBGRADER_EXECUTION=autograde) only
     AUTOGRADE_ITERATIONS iterations run, to keep grading quick; nothing else changes.
@@ -88,7 +139,7 @@ def plot_training(x, y, iterations=8000, aggression=7, noise=1, *, seed=0, names
     curves, steps, costs = [], [], []
     for step in range(iterations):
         if step in snapshot_steps:
-            curves.append(ns["network_function"](s)[-1])
+            curves.append((step, ns["network_function"](s)[-1]))
         if step % cost_every == 0:
             steps.append(step)
             costs.append(float(ns["cost"](x, y)))
@@ -99,7 +150,7 @@ def plot_training(x, y, iterations=8000, aggression=7, noise=1, *, seed=0, names
             ns[name] = ns[name] - size * gradients[name]
     steps.append(iterations)
     costs.append(float(ns["cost"](x, y)))
-    _draw(y, curves, ns["network_function"](s)[-1], steps, costs)
+    _draw(y, curves, ns["network_function"](s)[-1], steps, costs, iterations)
 
 
 def _notebook_namespace():
@@ -127,16 +178,20 @@ def _jacobian(ns, name, function, x, y):
     return gradient
 
 
-def _draw(y, curves, final, steps, costs):
-    """Plot the data, the intermediate and final curves, and the cost history."""
-    figure, (drawing, history) = plt.subplots(1, 2, figsize=(11, 4.8))
+def _draw(y, curves, final, steps, costs, iterations):
+    """Plot the data, the intermediate curves ([(iteration, curve)]) and the final one, and the
+    cost history; the legend, beside the drawing, says which curve is which iteration (counted
+    in this call of plot_training)."""
+    figure, (drawing, history) = plt.subplots(1, 2, figsize=(12, 4.8))
     blues = plt.cm.Blues(np.linspace(0.25, 0.85, max(len(curves), 1)))
-    for colour, curve in zip(blues, curves):
-        drawing.plot(curve[0], curve[1], color=colour, linewidth=1)
-    drawing.plot(final[0], final[1], color="crimson", linewidth=2.5, label="after training")
+    for colour, (step, curve) in zip(blues, curves):
+        drawing.plot(curve[0], curve[1], color=colour, linewidth=1, label=f"iteration {step}")
+    drawing.plot(final[0], final[1], color="crimson", linewidth=2.5,
+                 label=f"after {iterations} iterations")
     drawing.plot(y[0], y[1], "k.", markersize=6, label="training data")
-    drawing.set(xlim=(0, 1), ylim=(0, 1), aspect="equal", title="The network's curve")
-    drawing.legend(loc="lower right", fontsize="small")
+    drawing.set(xlim=(0, 1), ylim=(0, 1), aspect="equal", title="The network's curve",
+                xlabel="first output", ylabel="second output")
+    drawing.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize="small")
     history.semilogy(steps, costs, color="crimson")
     history.set(xlabel="iteration", ylabel="cost C", title=f"Cost: {costs[-1]:.2g} at the end")
     history.grid(True, which="both", alpha=0.3)
