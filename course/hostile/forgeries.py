@@ -2,7 +2,7 @@
 class by class (issue #14), each with the outcome the grader must give it.
 
 `forgeries(assignment, nb_name)` returns the attacks written for that assignment: most are on
-03-backprop (J_b3 is its first answer, J_b2 its second), planted references on 04-planar,
+03-backprop (on its answers J_b3, J_b2 and J_W1), planted references on 04-planar,
 whose nn_model test lends the kernel reference functions. Each class has several variants, so
 that a defence that stops one shape of an attack and not its neighbour shows.
 """
@@ -369,7 +369,8 @@ def _on_digits(assignment, nb_name):
 
 def _on_backprop(assignment, nb_name):
     best = cohort.perfect(assignment, nb_name)
-    first, second, third = answers(best)[:3]
+    # The attacks below are written for J_b3 (and its test's code), J_b2 and J_W1.
+    first, second, third = "J_b3", "J_b2", "J_W1"
     right, wrong = cell(best, first).source, wrong_source(assignment, first)
     right_second, right_third = cell(best, second).source, cell(best, third).source
 
@@ -423,7 +424,7 @@ def _on_backprop(assignment, nb_name):
         # is lost too, by its own doing.
         student("kill-factory-links", {second: right_second + KILL_THE_FACTORY,
                                        third: right_third + PLANT_LINKS}, "loses", second, "kernel died",
-                depends=answers(best)[2:],
+                depends=answers(best)[answers(best).index(third):],
                 what="kills the kernel factory (and so its own kernel), then plants links to the "
                      "answer key and the gradebook in its folder"),
         student("unreadable-links", {second: right_second + UNREADABLE + PLANT_LINKS}, "full",
