@@ -3,10 +3,11 @@ after them by the same kernel factory, and the classmates who must not notice.
 
 Graded in name order: first the leavers (right answers, plus traces: an IPython startup file
 that rewrites numpy for every later kernel, kept in a folder made read-only; the answer to the
-assignment's first answer cell left in /tmp, /dev/shm, matplotlib's folder, the sandbox's root and a System V shared memory
-segment), then copiers (a wrong first answer that takes the one it finds left behind), then
-perfect victims. Every kernel must start in a sandbox that no earlier one touched, so the
-leavers and victims keep full marks and the copiers lose that answer's points, whatever the order of grading.
+assignment's first answer cell left in /tmp, /dev/shm, matplotlib's folder, the sandbox's root
+and a System V shared memory segment), then copiers (a wrong first answer that takes the one it
+finds left behind), then perfect victims. Every kernel must start in a sandbox that no earlier
+one touched, so the leavers and victims keep full marks and the copiers lose that answer's
+points, whatever the order of grading.
 """
 from .. import cohort
 from .base import Student, answers, cell, wrong_source
