@@ -1,4 +1,4 @@
-"""Grader side: the instructor's command line: `python -m course {release,grade,demo}`."""
+"""Grader side: the instructor's command line: `python -m course {release,grade,report,html,demo}`."""
 import argparse
 import sys
 
@@ -36,6 +36,11 @@ def main(argv=None):
     rep.add_argument("--out", help="the course folder that was graded (default: the course itself)")
     rep.add_argument("--db", help="the gradebook's URL, when it is not OUT/gradebook.db")
 
+    htm = commands.add_parser("html", help="export notebooks to HTML with their equations drawn "
+                                           "(MathML: readable offline, no MathJax from a CDN)")
+    htm.add_argument("notebooks", nargs="+", help="notebook files")
+    htm.add_argument("--out", help="folder for the pages (default: beside each notebook)")
+
     demo = commands.add_parser("demo", help="release, grade a sample cohort, show the results")
     demo.add_argument("--out", default=str(ROOT / "demo-output"))
 
@@ -62,6 +67,11 @@ def main(argv=None):
         return _report(args.out or ROOT, args.db)
     if args.command == "report":
         return _report(args.out or ROOT, args.db)
+    if args.command == "html":
+        from .equations import export_html
+        for path in args.notebooks:
+            print(export_html(path, args.out))
+        return 0
     if args.command == "demo":
         from . import demo
         demo.run(args.out)

@@ -7,7 +7,8 @@ each formula itself, with MathJax (npm's mathjax-full, run by node: course/mathj
 installed from package.json), into MathML, which browsers draw natively. One node process
 per grader process, started on first use; a formula converted once is remembered (most are
 the release's own, the same for every student). A formula that is too long, or a converter
-that is missing, fails or hangs, leaves the TeX source as it was.
+that is missing, fails or hangs, leaves the TeX source as it was. `DrawEquations` does the same
+for a notebook exported to HTML (`python -m course html NOTEBOOK`).
 """
 import functools
 import html
@@ -16,6 +17,8 @@ import re
 import selectors
 import shutil
 import subprocess
+
+from nbconvert.preprocessors import Preprocessor
 
 from . import ROOT
 
@@ -97,11 +100,51 @@ def render(page_html):
     return "".join(parts)
 
 
-def _drawn(match, budget):
+# In markdown source: fenced code blocks and inline code, which hold no mathematics.
+MARKDOWN_CODE = re.compile(r"(^```.*?^```[^\n]*$|^~~~.*?^~~~[^\n]*$|`[^`\n]+`)", re.S | re.M)
+
+
+def render_markdown(source):
+    """Markdown `source` with each formula replaced by its MathML, on one line (markdown
+    passes inline HTML through); code left alone. For notebooks exported with nbconvert."""
+    budget, parts = [MOST_PER_PAGE], MARKDOWN_CODE.split(source)
+    for i in range(0, len(parts), 2):
+        parts[i] = MATH.sub(lambda m: _drawn(m, budget, escaped=False, one_line=True), parts[i])
+    return "".join(parts)
+
+
+class DrawEquations(Preprocessor):
+    """nbconvert preprocessor: every markdown cell's equations drawn as MathML, so that a
+    notebook exported to HTML shows its mathematics offline (`python -m course html`)."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "markdown":
+            cell.source = render_markdown(cell.source)
+        return cell, resources
+
+
+def export_html(path, out=None):
+    """Write notebook `path` as an HTML page with its equations drawn (nbconvert's HTML
+    exporter with DrawEquations); return the page's path."""
+    import nbformat
+    from pathlib import Path
+    from nbconvert import HTMLExporter
+    path = Path(path)
+    exporter = HTMLExporter(preprocessors=[DrawEquations])
+    page, _ = exporter.from_notebook_node(nbformat.read(path, as_version=4))
+    target = Path(out or path.parent) / f"{path.stem}.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page)
+    return target
+
+
+def _drawn(match, budget, escaped=True, one_line=False):
     if budget[0] <= 0:
         return match[0]
     budget[0] -= 1
     display = match["inline"] is None
     tex = match["display"] if match["display"] is not None else match["env"] or match["inline"]
-    drawn = mathml(html.unescape(tex).strip(), display)
+    drawn = mathml((html.unescape(tex) if escaped else tex).strip(), display)
+    if drawn and one_line:
+        drawn = re.sub(r">\s+<", "><", drawn).replace("\n", " ")
     return drawn if drawn else match[0]

@@ -404,3 +404,13 @@ def test_without_node_the_tex_stays_as_it_was(monkeypatch):
         assert equations.render("<p>$a + b$</p>") == "<p>$a + b$</p>"
     finally:
         equations.mathml.cache_clear()
+
+
+def test_a_notebook_exported_to_html_shows_its_equations_offline(tmp_path):
+    """`python -m course html`: nbconvert's page with every markdown formula drawn as MathML."""
+    from course.equations import export_html, render_markdown
+    page = export_html(SOURCE / "03-backprop" / "backprop.ipynb", tmp_path).read_text()
+    text = BeautifulSoup(page, "html.parser").body.get_text(" ")
+    assert page.count("<math") > 20 and "\\frac" not in text and "$$" not in text
+    kept = render_markdown("```python\ncost = '$x$'\n```\nand `$y$` but $z$")
+    assert "'$x$'" in kept and "`$y$`" in kept and kept.count("<math") == 1
