@@ -45,22 +45,6 @@ OUTPUT_CUT = "[the grader dropped the rest of this cell's output"
 FORK_ATTEMPTS = 2
 
 
-def _retire(client):
-    """Stop a kernel client's channels and end its zmq context at once. Each client has a
-    context of its own (judge.capped_context); left to the garbage collector, a context whose
-    sockets still hold unsent messages waits for them forever (zmq's default linger), in
-    whatever the grader is doing when the collector runs."""
-    if client is None:
-        return
-    try:
-        client.stop_channels()
-    except Exception:
-        pass
-    context = getattr(client, "context", None)
-    if context is not None and not context.closed:
-        context.destroy(linger=0)
-
-
 class RobustExecute(Execute):
     """nbgrader's Execute preprocessor, which restarts the kernel instead of giving up."""
 
@@ -85,6 +69,13 @@ class RobustExecute(Execute):
     @property
     def sandboxed(self):
         return self.kernel_manager_class is sandbox.SandboxedKernelManager
+
+    def create_kernel_manager(self):
+        """nbclient's, with a context that does not wait for unsent messages (see
+        sandbox.without_linger); the sandbox's kernel managers make theirs so themselves."""
+        km = super().create_kernel_manager()
+        sandbox.without_linger(km.context)
+        return km
 
     async def async_start_new_kernel(self, **kwargs):
         # The kernel process's own output is start-up chatter, not the student's output (that
@@ -163,11 +154,9 @@ class RobustExecute(Execute):
         link = getattr(self, "_link", None)
         if link is not None:
             link.close()
-        client = getattr(self, "kc", None)
         try:
             await super()._async_cleanup_kernel()
         finally:
-            _retire(client)
             slot = getattr(self, "_slot", None)
             if slot is not None:
                 shutil.rmtree(slot, ignore_errors=True)
@@ -299,7 +288,7 @@ class RobustExecute(Execute):
             await self._async_fork_kernel(self._start_kwargs)
         else:
             await ensure_async(self.km.restart_kernel(now=True))
-            _retire(self.kc)
+            await ensure_async(self.kc.stop_channels())
         await self.async_start_new_kernel_client()
         self._link.installed = False
         for source in list(self._ran_ok):

@@ -429,11 +429,10 @@ def _address_space():
 
 @functools.lru_cache(maxsize=None)
 def capped_context():
-    """A zmq context for one kernel client: every socket it makes disconnects a peer that
-    sends a message past wire.MAX_MESSAGE_BYTES, before the grader reads a byte."""
+    """The zmq context of this process's kernel clients: every socket it makes disconnects a
+    peer that sends a message past wire.MAX_MESSAGE_BYTES, before the grader reads a byte."""
     context = zmq.asyncio.Context()
     context.setsockopt(zmq.MAXMSGSIZE, wire.MAX_MESSAGE_BYTES)
-    # And drops what it could not send when it is closed: with zmq's default (wait forever),
-    # ending a context whose kernel is gone (the garbage collector's term()) hangs the grader.
+    # And its sockets drop what they could not send when they close (sandbox.without_linger).
     context.setsockopt(zmq.LINGER, 0)
     return context

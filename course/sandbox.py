@@ -35,8 +35,9 @@ import threading
 import time
 from pathlib import Path
 
+import zmq.asyncio
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Integer, Unicode
+from traitlets import Integer, Unicode, default
 
 from .inside.kernel_factory import open_up  # the same opening-up, on the grader's side
 
@@ -139,6 +140,11 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.zygote = None
         self.transport = "ipc"  # there is no network inside the sandbox
 
+    @default("context")
+    def _context_default(self):
+        self._created_context = True  # jupyter_client's: it destroys the context when done
+        return without_linger(zmq.asyncio.Context())
+
     def fork_from(self, zygote):
         """Have the kernel forked by `zygote` (a kernel factory), its sockets in a new folder of
         the factory's."""
@@ -180,6 +186,15 @@ def _short_folder(prefix, scratch=None):
         if len(os.path.join(os.path.abspath(parent or tempfile.gettempdir()), prefix + "12345678")) <= SOCKET_PATH_ROOM:
             return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     raise RuntimeError("no temporary folder with a path short enough for a kernel's sockets")
+
+
+def without_linger(context):
+    """Make every socket `context` makes drop its unsent messages when it closes. zmq's
+    default is to wait for them forever, and a kernel manager's context is ended by the
+    garbage collector (jupyter_client's __del__ destroys it): one whose kernel died with a
+    message unsent, an interrupt request say, hung a worker there for good."""
+    context.setsockopt(zmq.LINGER, 0)
+    return context
 
 
 def _outside_only(env):

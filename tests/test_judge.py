@@ -245,26 +245,21 @@ def test_an_answer_that_changes_its_argument_in_place_is_seen_through_the_wire(k
     link.close()
 
 
-def test_a_retired_kernel_client_ends_its_context_at_once_with_messages_unsent(tmp_path):
-    """Each kernel client has a zmq context of its own. One whose socket still holds a message
-    nobody received must not wait for it (zmq's default linger is forever): before the fix,
-    the garbage collector's term() of such a context hung a worker for good."""
+def test_a_kernel_managers_context_ends_at_once_with_a_message_unsent(tmp_path):
+    """jupyter_client destroys a kernel manager's context when the manager goes (its __del__,
+    run by the garbage collector). With an interrupt request to a dead kernel still unsent,
+    zmq's default linger made that wait forever and hung a worker: the course's contexts,
+    the kernel managers' and the clients' (judge.capped_context), drop such messages."""
     import threading
     import zmq
-    from course import execute
-    context = judge.capped_context()
+    from course import sandbox
+    assert judge.capped_context().getsockopt(zmq.LINGER) == 0
+    context = sandbox.SandboxedKernelManager(kernel_name="python3").context
     socket = context.socket(zmq.DEALER)
-    socket.connect(f"ipc://{tmp_path}/nobody-listens")
-    socket.send(b"a request that is never delivered")
-
-    class Client:
-        def __init__(self):
-            self.context = context
-
-        def stop_channels(self):
-            socket.close()  # as a client's channels do: close, with the default linger
-
-    worker = threading.Thread(target=execute._retire, args=(Client(),), daemon=True)
-    worker.start()
-    worker.join(10)
-    assert not worker.is_alive() and context.closed
+    socket.connect(f"ipc://{tmp_path}/a-kernel-that-died")
+    socket.send(b"interrupt_request")
+    socket.close()
+    ending = threading.Thread(target=context.destroy, daemon=True)
+    ending.start()
+    ending.join(10)
+    assert not ending.is_alive() and context.closed
