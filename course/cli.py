@@ -1,4 +1,4 @@
-"""Grader side: the instructor's command line: `python -m course {release,grade,report,html,demo}`."""
+"""Grader side: the instructor's command line: `python -m course {release,grade,report,export,html,demo}`."""
 import argparse
 import sys
 
@@ -36,6 +36,21 @@ def main(argv=None):
     rep.add_argument("--out", help="the course folder that was graded (default: the course itself)")
     rep.add_argument("--db", help="the gradebook's URL, when it is not OUT/gradebook.db")
 
+    exp = commands.add_parser("export", help="write the gradebook as the CSV a learning-management "
+                                             "system imports: Canvas's gradebook CSV, Moodle's grade CSV")
+    exp.add_argument("--format", choices=("canvas", "moodle"), required=True)
+    exp.add_argument("--roster", required=True, metavar="ROSTER.csv",
+                     help="maps nbgrader's student ids to the LMS's (docs/roster-example.csv)")
+    exp.add_argument("--out", help="the course folder that was graded (default: the course itself)")
+    exp.add_argument("--db", help="the gradebook's URL, when it is not OUT/gradebook.db")
+    exp.add_argument("--assignment", action="append", dest="assignments", metavar="A",
+                     help="export only this assignment (repeatable; default: all, by name)")
+    exp.add_argument("--to", help="the file to write (default: OUT/lms/<format>-grades.csv)")
+    exp.add_argument("--canvas-assignment", action="append", default=[], metavar="A=ID",
+                     help="Canvas's id of assignment A, so that Canvas matches the column by id")
+    exp.add_argument("--moodle-id", choices=("email", "idnumber", "username"), default="email",
+                     help="the roster column Moodle identifies users by (default: email)")
+
     htm = commands.add_parser("html", help="export notebooks to HTML with their equations drawn "
                                            "(MathML: readable offline, no MathJax from a CDN)")
     htm.add_argument("notebooks", nargs="+", help="notebook files")
@@ -67,6 +82,8 @@ def main(argv=None):
         return _report(args.out or ROOT, args.db)
     if args.command == "report":
         return _report(args.out or ROOT, args.db)
+    if args.command == "export":
+        return _export(args)
     if args.command == "html":
         from .equations import export_html
         for path in args.notebooks:
@@ -77,6 +94,33 @@ def main(argv=None):
         demo.run(args.out)
         return 0
     return 2
+
+
+def _export(args):
+    """Write the LMS file; exit 0 when complete, 1 when anything is left out or blank (each named
+    on stderr), 2 when the roster or an option makes a correct file impossible."""
+    from .export import ExportError, export
+    from .nbgrader_setup import course_config
+    course = args.out or ROOT
+    db_url = course_config(root=course, db=args.db).CourseDirectory.db_url
+    to = args.to or f"{course}/lms/{args.format}-grades.csv"
+    try:
+        ids = dict(pair.split("=", 1) for pair in args.canvas_assignment)
+    except ValueError:
+        print(f"--canvas-assignment takes A=ID: {args.canvas_assignment}", file=sys.stderr)
+        return 2
+    try:
+        done = export(args.format, args.roster, db_url, to, args.assignments, ids, args.moodle_id)
+    except (ExportError, OSError) as error:
+        print(f"export: {error}", file=sys.stderr)
+        return 2
+    for line in done.notes:
+        print(f"note: {line}", file=sys.stderr)
+    for line in done.problems:
+        print(f"incomplete: {line}", file=sys.stderr)
+    print(f"{done.path}: {done.rows} student(s)" +
+          (f"; {len(done.problems)} problem(s), listed above" if done.problems else ""))
+    return 1 if done.problems else 0
 
 
 def _report(course, db):
