@@ -126,35 +126,12 @@ def export(fmt, roster, db_url, to, names=None, canvas_ids=None, moodle_id="emai
     strange = [a for a in canvas_ids if a not in assignments]
     if strange:
         raise ExportError(f"Canvas id given for an assignment not exported: {', '.join(strange)}")
-    problems, notes = [], []
-    listed = {r["student"] for r in rows}
-    for student in sorted(set(students) - listed):
-        problems.append(f"{student}: in the gradebook but not in the roster: left out of the file")
-    lines = []
-    for row in rows:
-        student = row["student"]
-        ids = CANVAS_IDS if fmt == "canvas" else (moodle_id,)
-        if not any(row[c] for c in ids):
-            problems.append(f"{student}: no {' or '.join(ids)} in the roster: left out of the file")
-            continue
-        cells = []
-        if student not in students:
-            problems.append(f"{student}: in the roster but not in the gradebook: written with blank "
-                            "grades (add the student with `nbgrader db student add` to give zeros)")
-            cells = [""] * len(assignments)
-        else:
-            for name in assignments:
-                score = scores[(student, name)]
-                if score.waiting:
-                    problems.append(f"{student}: {name} waits for grading by hand "
-                                    f"({', '.join(score.waiting)}): left blank")
-                    cells.append("")
-                    continue
-                if not score.submitted:
-                    notes.append(f"{student}: no submission of {name}: 0, as nbgrader exports it")
-                cells.append(_canvas_number(score.points) if fmt == "canvas" else _moodle_number(score.points))
+    problems, notes, lines = [], [], []
+    for row, points in _students(fmt, rows, assignments, students, scores, moodle_id, problems, notes):
+        number = _canvas_number if fmt == "canvas" else _moodle_number
+        cells = ["" if p is None else number(p) for p in points]
         if fmt == "canvas":
-            lines.append([_canvas_name(row, students.get(student)), row["canvas_id"],
+            lines.append([_canvas_name(row, students.get(row["student"])), row["canvas_id"],
                           row["sis_user_id"], row["sis_login_id"], row["section"]] + cells)
         else:
             lines.append([row[moodle_id]] + cells)
@@ -170,6 +147,63 @@ def export(fmt, roster, db_url, to, names=None, canvas_ids=None, moodle_id="emai
     with open(to, "w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\r\n").writerows(table)
     return Export(to, len(lines), problems, notes)
+
+
+def _students(fmt, rows, assignments, students, scores, moodle_id, problems, notes):
+    """(roster row, [points or None per assignment]) of each roster student the file can hold,
+    in roster order; what is left out or blank goes to `problems`, no submission to `notes`."""
+    for student in sorted(set(students) - {r["student"] for r in rows}):
+        problems.append(f"{student}: in the gradebook but not in the roster: left out of the file")
+    for row in rows:
+        student = row["student"]
+        ids = CANVAS_IDS if fmt == "canvas" else (moodle_id,)
+        if not any(row[c] for c in ids):
+            problems.append(f"{student}: no {' or '.join(ids)} in the roster: left out of the file")
+            continue
+        if student not in students:
+            problems.append(f"{student}: in the roster but not in the gradebook: written with blank "
+                            "grades (add the student with `nbgrader db student add` to give zeros)")
+            yield row, [None] * len(assignments)
+            continue
+        points = []
+        for name in assignments:
+            score = scores[(student, name)]
+            if score.waiting:
+                problems.append(f"{student}: {name} waits for grading by hand "
+                                f"({', '.join(score.waiting)}): left blank")
+                points.append(None)
+                continue
+            if not score.submitted:
+                notes.append(f"{student}: no submission of {name}: 0, as nbgrader exports it")
+            points.append(score.points)
+        yield row, points
+
+
+def push_canvas(url, token, course_id, roster, db_url, canvas_ids, names=None):
+    """Post the scores to Canvas through its REST API (canvasapi): one "update grades" request
+    (POST /api/v1/courses/:course/assignments/:id/submissions/update_grades) per assignment,
+    students named by Canvas user id, else `sis_user_id:`, else `sis_login_id:`. Blank cells
+    are not sent. canvas_ids: {assignment: Canvas assignment id}, needed for every assignment.
+    Returns (Export with path None, {assignment: Canvas Progress}); raises ExportError."""
+    from canvasapi import Canvas
+    rows = read_roster(roster)
+    assignments, students, scores = read_gradebook(db_url, names)
+    absent = [a for a in assignments if a not in canvas_ids]
+    if absent:
+        raise ExportError(f"no Canvas assignment id (--canvas-assignment A=ID) for: {', '.join(absent)}")
+    problems, notes, grades = [], [], {a: {} for a in assignments}
+    for row, points in _students("canvas", rows, assignments, students, scores, "email", problems, notes):
+        user = (row["canvas_id"] or (row["sis_user_id"] and f"sis_user_id:{row['sis_user_id']}")
+                or f"sis_login_id:{row['sis_login_id']}")
+        for name, value in zip(assignments, points):
+            if value is not None:
+                grades[name][user] = {"posted_grade": _canvas_number(value)}
+    course = Canvas(url, token).get_course(course_id)
+    progress = {}
+    for name, data in grades.items():
+        if data:
+            progress[name] = course.get_assignment(canvas_ids[name]).submissions_bulk_update(grade_data=data)
+    return Export(None, len({u for d in grades.values() for u in d}), problems, notes), progress
 
 
 def _canvas_number(value):
