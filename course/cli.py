@@ -1,5 +1,6 @@
 """Grader side: the instructor's command line: `python -m course {release,grade,report,export,html,demo}`."""
 import argparse
+import os
 import sys
 
 from . import ROOT
@@ -50,6 +51,9 @@ def main(argv=None):
                      help="Canvas's id of assignment A, so that Canvas matches the column by id")
     exp.add_argument("--moodle-id", choices=("email", "idnumber", "username"), default="email",
                      help="the roster column Moodle identifies users by (default: email)")
+    exp.add_argument("--push", metavar="https://CANVAS", help="with --format canvas: post the "
+                     "scores through Canvas's REST API (token in $CANVAS_TOKEN) instead of a file")
+    exp.add_argument("--canvas-course", metavar="ID", help="the Canvas course's id, for --push")
 
     htm = commands.add_parser("html", help="export notebooks to HTML with their equations drawn "
                                            "(MathML: readable offline, no MathJax from a CDN)")
@@ -110,7 +114,14 @@ def _export(args):
         print(f"--canvas-assignment takes A=ID: {args.canvas_assignment}", file=sys.stderr)
         return 2
     try:
-        done = export(args.format, args.roster, db_url, to, args.assignments, ids, args.moodle_id)
+        if args.push:
+            if args.format != "canvas" or not args.canvas_course or not os.environ.get("CANVAS_TOKEN"):
+                raise ExportError("--push needs --format canvas, --canvas-course ID and $CANVAS_TOKEN")
+            from .export import push_canvas
+            done, _ = push_canvas(args.push, os.environ["CANVAS_TOKEN"], args.canvas_course,
+                                  args.roster, db_url, ids, args.assignments)
+        else:
+            done = export(args.format, args.roster, db_url, to, args.assignments, ids, args.moodle_id)
     except (ExportError, OSError) as error:
         print(f"export: {error}", file=sys.stderr)
         return 2
@@ -118,7 +129,7 @@ def _export(args):
         print(f"note: {line}", file=sys.stderr)
     for line in done.problems:
         print(f"incomplete: {line}", file=sys.stderr)
-    print(f"{done.path}: {done.rows} student(s)" +
+    print(f"{done.path or args.push}: {done.rows} student(s)" +
           (f"; {len(done.problems)} problem(s), listed above" if done.problems else ""))
     return 1 if done.problems else 0
 

@@ -216,3 +216,96 @@ def test_example_roster_is_a_valid_roster():
     from course.export import read_roster
     rows = read_roster(ROOT / "docs" / "roster-example.csv")
     assert rows and all(r["student"] for r in rows)
+
+
+class StandInCanvas:
+    """A local HTTP server answering the three Canvas REST API calls a push makes, as Canvas's
+    API documentation gives them: GET /api/v1/courses/:id, GET
+    /api/v1/courses/:id/assignments/:id, and POST
+    /api/v1/courses/:id/assignments/:id/submissions/update_grades (form fields
+    grade_data[<student>][posted_grade], answered with a Progress object)."""
+
+    def __init__(self, token):
+        import http.server
+        import json
+        import threading
+        from urllib.parse import parse_qsl
+        posts, server_self = [], self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def reply(self, status, body):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def authorised(self):
+                if self.headers.get("Authorization") != f"Bearer {token}":
+                    self.reply(401, {"errors": [{"message": "Invalid access token."}]})
+                    return False
+                return True
+
+            def do_GET(self):
+                if not self.authorised():
+                    return
+                parts = self.path.split("?")[0].strip("/").split("/")
+                if parts[:3] == ["api", "v1", "courses"] and len(parts) == 4:
+                    return self.reply(200, {"id": int(parts[3]), "name": "Backpropagation by hand"})
+                if parts[:3] == ["api", "v1", "courses"] and len(parts) == 6 and parts[4] == "assignments":
+                    return self.reply(200, {"id": int(parts[5]), "course_id": int(parts[3]),
+                                            "name": f"assignment {parts[5]}", "points_possible": 7})
+                self.reply(404, {"errors": [{"message": "The specified resource does not exist."}]})
+
+            def do_POST(self):
+                if not self.authorised():
+                    return
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                posts.append((self.path, parse_qsl(body)))
+                if self.path.endswith("/submissions/update_grades"):
+                    return self.reply(200, {"id": len(posts), "workflow_state": "queued",
+                                            "tag": "submissions_update", "completion": 0,
+                                            "url": f"{server_self.url}/api/v1/progress/{len(posts)}"})
+                self.reply(404, {"errors": [{"message": "The specified resource does not exist."}]})
+
+        self.posts = posts
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.filterwarnings("ignore:Canvas may respond unexpectedly")
+def test_push_to_canvas_through_canvasapi_against_a_stand_in(course, monkeypatch):
+    from course.export import push_canvas
+    for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(proxy, raising=False)
+    _, db_url, roster = course
+    canvas = StandInCanvas("secret-token")
+    try:
+        done, progress = push_canvas(canvas.url, "secret-token", 77, roster, db_url,
+                                     {"01-heights": "5001", "02-neuron": "5002"})
+        with pytest.raises(Exception, match="Invalid access token"):
+            push_canvas(canvas.url, "wrong", 77, roster, db_url, {"01-heights": "5001", "02-neuron": "5002"})
+        with pytest.raises(ExportError, match="02-neuron"):
+            push_canvas(canvas.url, "secret-token", 77, roster, db_url, {"01-heights": "5001"})
+    finally:
+        canvas.close()
+    sent = {path: dict(fields) for path, fields in canvas.posts}
+    heights = sent["/api/v1/courses/77/assignments/5001/submissions/update_grades"]
+    neuron = sent["/api/v1/courses/77/assignments/5002/submissions/update_grades"]
+    assert heights == {"grade_data[101][posted_grade]": "6.30", "grade_data[102][posted_grade]": "5.50",
+                       "grade_data[103][posted_grade]": "5.50"}   # eve waits for a person: not sent
+    assert neuron == {"grade_data[101][posted_grade]": "4.00", "grade_data[102][posted_grade]": "2.00",
+                      "grade_data[103][posted_grade]": "0.00",
+                      "grade_data[sis_login_id:eve@uni][posted_grade]": "1.00"}
+    assert {p.workflow_state for p in progress.values()} == {"queued"}
+    assert any(p.startswith("dee: in the gradebook but not in the roster") for p in done.problems)
