@@ -125,6 +125,11 @@ def _export(args):
     except (ExportError, OSError) as error:
         print(f"export: {error}", file=sys.stderr)
         return 2
+    except Exception as error:  # canvasapi's CanvasException: refused token, unknown course
+        if type(error).__module__.split(".")[0] != "canvasapi":
+            raise
+        print(f"export: Canvas answered: {error}", file=sys.stderr)
+        return 2
     for line in done.notes:
         print(f"note: {line}", file=sys.stderr)
     for line in done.problems:

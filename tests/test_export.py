@@ -309,3 +309,23 @@ def test_push_to_canvas_through_canvasapi_against_a_stand_in(course, monkeypatch
                       "grade_data[sis_login_id:eve@uni][posted_grade]": "1.00"}
     assert {p.workflow_state for p in progress.values()} == {"queued"}
     assert any(p.startswith("dee: in the gradebook but not in the roster") for p in done.problems)
+
+
+def test_command_line_push_needs_a_token_and_posts_through_the_api(course):
+    import os
+    _, db_url, roster = course
+    canvas = StandInCanvas("tok")
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    args = [sys.executable, "-W", "ignore", "-m", "course", "export", "--format", "canvas",
+            "--roster", str(roster), "--db", db_url, "--assignment", "02-neuron",
+            "--canvas-assignment", "02-neuron=5002", "--push", canvas.url, "--canvas-course", "77"]
+    try:
+        missing = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=120,
+                                 env={k: v for k, v in env.items() if k != "CANVAS_TOKEN"})
+        pushed = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=120,
+                                env=dict(env, CANVAS_TOKEN="tok"))
+    finally:
+        canvas.close()
+    assert missing.returncode == 2 and "CANVAS_TOKEN" in missing.stderr
+    assert pushed.returncode == 1 and "incomplete: dee:" in pushed.stderr, pushed.stderr
+    assert [path for path, _ in canvas.posts] == ["/api/v1/courses/77/assignments/5002/submissions/update_grades"]
