@@ -51,6 +51,9 @@ def main(argv=None):
                      help="Canvas's id of assignment A, so that Canvas matches the column by id")
     exp.add_argument("--moodle-id", choices=("email", "idnumber", "username"), default="email",
                      help="the roster column Moodle identifies users by (default: email)")
+    exp.add_argument("--absent", choices=("blank", "zero"), default="blank",
+                     help="scores of a roster student the gradebook does not know (default: blank, "
+                          "reported as incomplete; zero: a student who submitted nothing all term)")
     exp.add_argument("--push", metavar="https://CANVAS", help="with --format canvas: post the "
                      "scores through Canvas's REST API (token in $CANVAS_TOKEN) instead of a file")
     exp.add_argument("--canvas-course", metavar="ID", help="the Canvas course's id, for --push")
@@ -119,9 +122,10 @@ def _export(args):
                 raise ExportError("--push needs --format canvas, --canvas-course ID and $CANVAS_TOKEN")
             from .export import push_canvas
             done, _ = push_canvas(args.push, os.environ["CANVAS_TOKEN"], args.canvas_course,
-                                  args.roster, db_url, ids, args.assignments)
+                                  args.roster, db_url, ids, args.assignments, args.absent)
         else:
-            done = export(args.format, args.roster, db_url, to, args.assignments, ids, args.moodle_id)
+            done = export(args.format, args.roster, db_url, to, args.assignments, ids, args.moodle_id,
+                          args.absent)
     except (ExportError, OSError) as error:
         print(f"export: {error}", file=sys.stderr)
         return 2

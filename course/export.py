@@ -109,15 +109,19 @@ def read_roster(path):
     return rows
 
 
-def export(fmt, roster, db_url, to, names=None, canvas_ids=None, moodle_id="email"):
+def export(fmt, roster, db_url, to, names=None, canvas_ids=None, moodle_id="email", absent="blank"):
     """Write the `fmt` ('canvas' or 'moodle') import file for the roster at `roster` to `to`.
 
     canvas_ids: {assignment: Canvas assignment id}, for headers Canvas matches by id (without
     one, Canvas matches the assignment by its title, or creates it).
     moodle_id: the roster column that identifies users in Moodle: email, idnumber, username.
+    absent: 'blank' (default) or 'zero': the scores of a roster student the gradebook does not
+    know (`course grade` registers no student whose every submission is missing).
     Returns an Export; raises ExportError (writing nothing) on a roster or option it cannot use."""
     if fmt not in ("canvas", "moodle"):
         raise ExportError(f"unknown format {fmt!r}: canvas or moodle")
+    if absent not in ("blank", "zero"):
+        raise ExportError(f"unknown choice for students not in the gradebook {absent!r}: blank or zero")
     if moodle_id not in MOODLE_HEADERS:
         raise ExportError(f"unknown Moodle identifier {moodle_id!r}: {', '.join(MOODLE_HEADERS)}")
     rows = read_roster(roster)
@@ -127,7 +131,8 @@ def export(fmt, roster, db_url, to, names=None, canvas_ids=None, moodle_id="emai
     if strange:
         raise ExportError(f"Canvas id given for an assignment not exported: {', '.join(strange)}")
     problems, notes, lines = [], [], []
-    for row, points in _students(fmt, rows, assignments, students, scores, moodle_id, problems, notes):
+    for row, points in _students(fmt, rows, assignments, students, scores, moodle_id, problems, notes,
+                                 absent):
         number = _canvas_number if fmt == "canvas" else _moodle_number
         cells = ["" if p is None else number(p) for p in points]
         if fmt == "canvas":
@@ -149,9 +154,10 @@ def export(fmt, roster, db_url, to, names=None, canvas_ids=None, moodle_id="emai
     return Export(to, len(lines), problems, notes)
 
 
-def _students(fmt, rows, assignments, students, scores, moodle_id, problems, notes):
+def _students(fmt, rows, assignments, students, scores, moodle_id, problems, notes, absent="blank"):
     """(roster row, [points or None per assignment]) of each roster student the file can hold,
-    in roster order; what is left out or blank goes to `problems`, no submission to `notes`."""
+    in roster order; what is left out or blank goes to `problems`, no submission to `notes`.
+    absent: 'blank' or 'zero', the scores of a roster student the gradebook does not know."""
     for student in sorted(set(students) - {r["student"] for r in rows}):
         problems.append(f"{student}: in the gradebook but not in the roster: left out of the file")
     for row in rows:
@@ -160,9 +166,13 @@ def _students(fmt, rows, assignments, students, scores, moodle_id, problems, not
         if not any(row[c] for c in ids):
             problems.append(f"{student}: no {' or '.join(ids)} in the roster: left out of the file")
             continue
+        if student not in students and absent == "zero":
+            notes.append(f"{student}: in the roster but not in the gradebook: 0 on every assignment")
+            yield row, [0.0] * len(assignments)
+            continue
         if student not in students:
             problems.append(f"{student}: in the roster but not in the gradebook: written with blank "
-                            "grades (add the student with `nbgrader db student add` to give zeros)")
+                            "grades (--absent zero, or `nbgrader db student add`, gives zeros)")
             yield row, [None] * len(assignments)
             continue
         points = []
@@ -179,7 +189,7 @@ def _students(fmt, rows, assignments, students, scores, moodle_id, problems, not
         yield row, points
 
 
-def push_canvas(url, token, course_id, roster, db_url, canvas_ids, names=None):
+def push_canvas(url, token, course_id, roster, db_url, canvas_ids, names=None, absent="blank"):
     """Post the scores to Canvas through its REST API (canvasapi): one "update grades" request
     (POST /api/v1/courses/:course/assignments/:id/submissions/update_grades) per assignment,
     students named by Canvas user id, else `sis_user_id:`, else `sis_login_id:`. Blank cells
@@ -188,11 +198,12 @@ def push_canvas(url, token, course_id, roster, db_url, canvas_ids, names=None):
     from canvasapi import Canvas
     rows = read_roster(roster)
     assignments, students, scores = read_gradebook(db_url, names)
-    absent = [a for a in assignments if a not in canvas_ids]
-    if absent:
-        raise ExportError(f"no Canvas assignment id (--canvas-assignment A=ID) for: {', '.join(absent)}")
+    no_id = [a for a in assignments if a not in canvas_ids]
+    if no_id:
+        raise ExportError(f"no Canvas assignment id (--canvas-assignment A=ID) for: {', '.join(no_id)}")
     problems, notes, grades = [], [], {a: {} for a in assignments}
-    for row, points in _students("canvas", rows, assignments, students, scores, "email", problems, notes):
+    for row, points in _students("canvas", rows, assignments, students, scores, "email", problems,
+                                 notes, absent):
         user = (row["canvas_id"] or (row["sis_user_id"] and f"sis_user_id:{row['sis_user_id']}")
                 or f"sis_login_id:{row['sis_login_id']}")
         for name, value in zip(assignments, points):

@@ -149,6 +149,15 @@ def test_canvas_file_reads_as_canvas_imports_it(course):
     assert any("cy: no submission of 02-neuron" in n for n in done.notes)
 
 
+def test_a_roster_student_the_gradebook_does_not_know_gets_zeros_only_when_asked(course):
+    tmp_path, db_url, roster = course
+    done = export("moodle", roster, db_url, tmp_path / "z.csv", absent="zero")
+    rows = {r[0]: r[1:] for r in csv.reader(open(tmp_path / "z.csv"))}
+    assert rows["fay@uni.example"] == ["0", "0"]
+    assert not any(p.startswith("fay:") for p in done.problems)
+    assert any(n.startswith("fay: in the roster but not in the gradebook: 0") for n in done.notes)
+
+
 def test_canvas_without_ids_uses_titles_that_canvas_matches_or_creates(course):
     tmp_path, db_url, roster = course
     export("canvas", roster, db_url, tmp_path / "c.csv", names=["02-neuron"])
