@@ -4,6 +4,7 @@ of course/hostile.py for one assignment, graded by one real `python -m course gr
 (kernel start-up dominates, so one batch is cheapest)."""
 import csv
 import os
+import re
 import subprocess
 import sys
 import socketserver
@@ -83,11 +84,13 @@ def _callers(function, depends):
     return found
 
 
-def _zone(case, depends):
-    """The functions a case's cells define, with everything that calls them or that they call:
-    two cases whose zones meet must not share a notebook."""
+def _zone(case, depends, functions):
+    """The functions a case's cells define, with everything that calls them or that they call
+    (in DEPENDS, or by name in the case's own code: a finite difference of the student's own
+    cost, say): two cases whose zones meet must not share a notebook."""
     own = set(case["cells"]) | ({case["target"]} if case.get("target") else set())
-    zone = set(own)
+    code = "\n".join(case["cells"].values())
+    zone = set(own) | {f for f in functions if re.search(rf"\b{re.escape(f)}\b", code)}
     for function in own:
         zone |= _callers(function, depends)
         zone |= {callee for caller in own for callee in depends.get(caller, ())}
@@ -96,9 +99,10 @@ def _zone(case, depends):
 
 def corpus_groups(cases, depends, size=CASES_PER_SUBMISSION):
     """The cases packed, in order, into groups of at most `size` whose zones do not meet."""
+    functions = {f for case in cases for f in case["cells"]} | {c["target"] for c in cases if c.get("target")}
     groups = []
     for case in cases:
-        own, zone = _zone(case, depends)
+        own, zone = _zone(case, depends, functions)
         for group in groups:
             if len(group["cases"]) < size and not (zone & group["own"]) and not (own & group["zone"]):
                 group["cases"].append(case)

@@ -132,8 +132,12 @@ def test_feedback_shows_scores_but_no_hidden_tests_or_mark_schemes(graded):
             raw = page.read_text()
             assert ">Test cell<" not in raw and "white-space: pre-wrap" in raw
             assert all(f">Test of {f}" in raw for (nb, gid), f in tested.items() if nb == page.stem), page
-            # Figures drawn in a sandboxed kernel reach the page as images (not "<Figure ...>").
-            assert re.search(r'<img [^>]*src="data:image/png;base64,', page.read_text()), f"{page} shows no figure"
+            # Figures drawn in a sandboxed kernel reach the page as images (not "<Figure ...>"):
+            # as many as the graded notebook holds (02, 05 and 06 draw none while grading).
+            graded_nb = graded.out / "autograded" / "perfect" / assignment / f"{page.stem}.ipynb"
+            drawn = graded_nb.read_text().count('"image/png"')
+            assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', raw)) == drawn, page
+            assert drawn or assignment not in ("01-heights", "03-backprop", "04-planar"), page
 
 
 def test_the_course_folders_stay_untouched_with_out(graded):
