@@ -36,7 +36,7 @@ WINDOW = 2        # winnowing window
 THRESHOLD = 0.92  # default score that flags a pair: above every pair of the corpora's independent solutions (0.90 at most)
 MIN_TOKENS = 40   # shared filtered characters below which a pair is never flagged
 COMMON_SHARE = 0.5  # a fingerprint in more than this share of a function's answers is common
-PREFILTER = 0.5  # pairs whose shared fingerprints are below this share of the threshold are not scored
+PREFILTER = 0.3  # pairs sharing less than this share of their fingerprints are not scored
 MIN_COHORT = 10   # below this many answers, nothing is common (no majority to speak of)
 
 
@@ -243,7 +243,7 @@ def _candidates(answers, threshold):
     shared = sparse.triu(m @ m.T, k=1).tocoo()
     sizes = np.asarray(m.sum(axis=1)).ravel()
     share = (shared.data / sizes[shared.row] + shared.data / sizes[shared.col]) / 2
-    keep = share >= PREFILTER * threshold
+    keep = share >= PREFILTER
     return list(zip(shared.row[keep].tolist(), shared.col[keep].tolist()))
 
 

@@ -121,12 +121,16 @@ def reformatted(source):
 
 def inserted(source):
     """A small insertion: a line that does nothing useful, placed inside each function."""
-    lines = source.splitlines(keepends=True)
+    lines = source.rstrip("\n").split("\n")
+    lines = [line + "\n" for line in lines]
     tree = ast.parse(source)
-    where = sorted((node.body[0].lineno - 1, node.body[0].col_offset)
-                   for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
-                   and not isinstance(node.body[0], ast.Expr))
-    for index, col in reversed(where):
+    where = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+            if body:
+                where.append((body[len(body) // 2].lineno - 1, body[len(body) // 2].col_offset))
+    for index, col in sorted(where, reverse=True):
         lines.insert(index, " " * col + "checked_once = True  # sanity\n")
     if not where:
         lines.append("checked_once = True\n")
