@@ -21,6 +21,8 @@ alike by two students flags nobody. Pairs are found through an inverted index of
 only answers sharing a fingerprint are compared, which keeps 1,000 students to seconds.
 """
 import csv
+import functools
+import hashlib
 import io
 import logging
 from collections import defaultdict
@@ -32,7 +34,7 @@ import numpy as np
 from . import RELEASE, ROOT, notebooks
 
 K = 8             # k-gram length, in characters of the filtered code
-WINDOW = 2        # winnowing window
+WINDOW = 1        # winnowing window: 1 keeps every k-gram (answers are short; scores do not hang on which are picked)
 THRESHOLD = 0.92  # default score that flags a pair: above every pair of the corpora's independent solutions (0.90 at most)
 MIN_TOKENS = 40   # shared filtered characters below which a pair is never flagged
 COMMON_SHARE = 0.5  # a fingerprint in more than this share of a function's answers is common
@@ -142,6 +144,7 @@ def local_names(source):
     return names - functions
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise(source):
     """copydetect's filtered code for one answer, with its offsets (copydetect's format): the
     cell's local names become V, strings S, comments and whitespace go; other names stay.
@@ -176,25 +179,51 @@ def normalise(source):
     return "".join(out), np.array(offsets)
 
 
+def _stable_kgram_hashes(text, k):
+    """Hashes of every k-gram of `text` that are the same in every process (copydetect's
+    hashed_kgrams uses Python's hash(), salted per process, so two runs would winnow
+    different fingerprints and the report would change from run to run)."""
+    return np.array([int.from_bytes(hashlib.blake2b(text[i:i + k].encode(), digest_size=8).digest(),
+                                    "little", signed=True) for i in range(len(text) - k + 1)],
+                    dtype=np.int64)
+
+
+def _document_fingerprints(filtered, boilerplate):
+    """copydetect's get_document_fingerprints, with stable hashes: (set of hashes, {hash:
+    [indexes]}) after winnowing and removing `boilerplate`."""
+    from copydetect.utils import winnow
+    hashes = _stable_kgram_hashes(filtered, K)
+    if len(hashes) == 0:
+        return set(), {}
+    hashes, idx = winnow(hashes, window_size=WINDOW, remove_duplicates=False)
+    if boilerplate is not None and len(boilerplate) > 0:
+        keep = ~np.isin(hashes, boilerplate)
+        hashes, idx = hashes[keep], idx[keep]
+    index = {}
+    for h, i in zip(hashes.tolist(), idx.tolist()):
+        index.setdefault(h, []).append(i)
+    return set(index), index
+
+
 def _fingerprint(source, boilerplate=None):
     """copydetect's fingerprint of an answer, from normalise()'s filtered code."""
     from copydetect import CodeFingerprint
-    from copydetect.utils import get_document_fingerprints, get_token_coverage
+    from copydetect.utils import get_token_coverage
     filtered, offsets = normalise(source)
     fp = CodeFingerprint("answer.py", K, WINDOW, filter=False, fp=io.StringIO(""))
     fp.raw_code, fp.filtered_code, fp.offsets = source, filtered, offsets
-    fp.hashes, fp.hash_idx = get_document_fingerprints(filtered, K, WINDOW, boilerplate)
+    fp.hashes, fp.hash_idx = _document_fingerprints(filtered, boilerplate)
     fp.token_coverage = get_token_coverage(fp.hash_idx, K, len(filtered))
     return fp
 
 
 def boilerplate(answers, released_source):
     """The fingerprints to ignore for one function: the release's, and the common ones."""
-    ignored = set(_fingerprint(released_source).hashes) if released_source else set()
+    ignored = set(_document_fingerprints(normalise(released_source)[0], None)[0]) if released_source else set()
     if len(answers) >= MIN_COHORT:
         counts = defaultdict(int)
         for answer in answers:
-            for h in _fingerprint(answer.source).hashes:
+            for h in _document_fingerprints(normalise(answer.source)[0], None)[0]:
                 counts[h] += 1
         ignored |= {h for h, n in counts.items() if n > COMMON_SHARE * len(answers)}
     return np.array(sorted(ignored), dtype=np.int64)
