@@ -49,6 +49,7 @@ def main(argv=None):
     sim.add_argument("--from", dest="source_folder", metavar="FOLDER",
                      help="read FOLDER/<student>/<assignment>/*.ipynb instead of OUT/autograded")
     sim.add_argument("--threshold", type=float, help="score that flags a pair (default 0.92)")
+    sim.add_argument("--jobs", type=int, help="processes comparing at once (default: one per core)")
 
     demo = commands.add_parser("demo", help="release, grade a sample cohort, show the results")
     demo.add_argument("--out", default=str(ROOT / "demo-output"))
@@ -84,7 +85,7 @@ def main(argv=None):
     if args.command == "similarity":
         from . import similarity
         written = similarity.run(args.assignments, out=args.out, source_folder=args.source_folder,
-                                 threshold=args.threshold or similarity.THRESHOLD)
+                                 threshold=args.threshold or similarity.THRESHOLD, jobs=args.jobs)
         for assignment, (csv_path, html_path, flagged) in written.items():
             print(f"{assignment}: {flagged} pairs flagged: {csv_path}, {html_path}")
         return 0

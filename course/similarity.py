@@ -24,7 +24,7 @@ import csv
 import functools
 import hashlib
 import io
-import logging
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +38,7 @@ WINDOW = 1        # winnowing window: 1 keeps every k-gram (answers are short; s
 THRESHOLD = 0.92  # default score that flags a pair: above every pair of the corpora's independent solutions (0.90 at most)
 MIN_TOKENS = 40   # shared filtered characters below which a pair is never flagged
 COMMON_SHARE = 0.5  # a fingerprint in more than this share of a function's answers is common
-PREFILTER = 0.3  # pairs sharing less than this share of their fingerprints are not scored
+PREFILTER = 0.35  # pairs sharing less than this share of their fingerprints are not scored (the score tracks it closely)
 MIN_COHORT = 10   # below this many answers, nothing is common (no majority to speak of)
 
 
@@ -276,10 +276,29 @@ def _candidates(answers, threshold):
     return list(zip(shared.row[keep].tolist(), shared.col[keep].tolist()))
 
 
-def compare(found, given, threshold=THRESHOLD, min_tokens=MIN_TOKENS, keep=None):
-    """{(notebook, function): [Pair]} over an assignment's answers."""
-    return {key: compare_function(answers, given.get(key, ""), threshold, min_tokens, keep)
-            for key, answers in sorted(found.items())}
+def _compare_one(job):
+    answers, released, threshold, min_tokens, keep = job
+    pairs = compare_function(answers, released, threshold, min_tokens, keep)
+    for answer in answers:
+        answer.fingerprint = None  # not needed past the comparison; lighter to send back
+    return pairs
+
+
+def compare(found, given, threshold=THRESHOLD, min_tokens=MIN_TOKENS, keep=None, jobs=None):
+    """{(notebook, function): [Pair]} over an assignment's answers, the functions shared out
+    among `jobs` processes (default: one per core)."""
+    keys = sorted(found)
+    work = [(found[k], given.get(k, ""), threshold, min_tokens, keep) for k in keys]
+    jobs = min(jobs or os.cpu_count() or 1, len(work))
+    if jobs <= 1:
+        return dict(zip(keys, map(_compare_one, work)))
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    # Largest first, so that one big function does not start last.
+    order = sorted(range(len(work)), key=lambda i: -len(work[i][0]))
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        results = dict(zip(order, pool.map(_compare_one, [work[i] for i in order])))
+    return {keys[i]: results[i] for i in range(len(keys))}
 
 
 def line_ranges(source, slices):
@@ -321,7 +340,7 @@ def assignments_graded(autograded):
                    if p.is_dir()})
 
 
-def run(names=None, out=None, source_folder=None, threshold=THRESHOLD, keep=200):
+def run(names=None, out=None, source_folder=None, threshold=THRESHOLD, keep=200, jobs=None):
     """Write similarity/<assignment>.csv and .html under `out` (default: the course folder)
     from `source_folder` (default: OUT/autograded). Returns {assignment: (csv, html, flagged)}."""
     from .similarity_report import write_html
@@ -332,7 +351,7 @@ def run(names=None, out=None, source_folder=None, threshold=THRESHOLD, keep=200)
     written = {}
     for assignment in names or assignments_graded(folder):
         found, given = collect(folder, assignment)
-        results = compare(found, given, threshold, keep=keep)
+        results = compare(found, given, threshold, keep=keep, jobs=jobs)
         target = out / "similarity"
         csv_path = target / f"{assignment}.csv"
         write_csv(csv_path, assignment, results)

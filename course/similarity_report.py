@@ -10,6 +10,8 @@ from pathlib import Path
 
 from markupsafe import escape
 
+from .similarity import PREFILTER
+
 STYLE = """body{font-family:sans-serif;margin:1.5em;max-width:120em}
 table.pair{border-collapse:collapse;width:100%;table-layout:fixed;margin-bottom:1.5em}
 table.pair td{vertical-align:top;border:1px solid #ccc;padding:.3em;width:50%}
@@ -72,7 +74,8 @@ def write_html(path, assignment, results, threshold, students):
         f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">",
         f"<title>Similarity: {e(assignment)}</title><style>{STYLE}</style></head><body>",
         f"<h1>Similarity report: {e(assignment)}</h1>",
-        f"<p>{students} students; {len(every)} pairs compared; <span class='flag'>"
+        f"<p>{students} students; {len(every)} pairs scored (pairs that share at least {PREFILTER:.0%} of "
+        "their fingerprints, the release's and the cohort's common code aside); <span class='flag'>"
         f"{len(flagged)} pairs at or above the threshold {threshold:.2f}</span>. For instructors "
         "only: a high score says two answers share their code (names, comments and layout "
         "aside), not who copied or whether it was allowed.</p>",
