@@ -110,7 +110,7 @@ def scale(students, assignment, jobs):
         csv_path, html_path, flagged = written[assignment]
         rows = sum(1 for _ in open(csv_path)) - 1
         print(f"{students} students of {assignment}: cohort written in {built:.1f} s; "
-              f"similarity in {took:.1f} s ({jobs or "one per core"} jobs); {rows} pairs in the CSV, {flagged} flagged; "
+              f"similarity in {took:.1f} s ({jobs or 'one per core'} jobs); {rows} pairs in the CSV, {flagged} flagged; "
               f"HTML {html_path.stat().st_size // 1024} KiB")
 
 
