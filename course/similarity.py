@@ -7,18 +7,18 @@ and .html. Nothing goes to feedback/: the report is for instructors only.
 
 What is compared is only what students wrote: each graded answer cell (by grade_id) and each
 worked example a student edited (a plain code cell whose source differs from the release).
-Fingerprints come from copydetect (PyPI): its Python tokeniser replaces every name by one
-symbol (renamed variables), drops comments and whitespace (reformatting), and winnows k-grams
-of tokens, so that reordered statements and small insertions keep most fingerprints. Two kinds
-of fingerprints are taken out before comparing, as copydetect's boilerplate: those of the
-released cell (starter code, the worked example as given) and those found in more than half
-of the cohort's answers to that function (code everyone writes the same way).
+normalise() turns an answer into copydetect's filtered code: the names a student can rename
+(arguments, locals) become V, strings S, comments and whitespace go, globals and attributes
+stay. copydetect then takes k-grams of it (every one: WINDOW 1), removes the boilerplate and
+compares pairs, giving the matched slices. Two kinds of fingerprints are boilerplate: those of
+the released cell (starter code, the worked example as given) and those found in more than
+half of the cohort's answers to that function (code everyone writes the same way).
 
-A pair's score is the share of each answer's fingerprinted tokens that the other one holds,
+A pair's score is the share of each answer's fingerprinted code that the other one holds,
 averaged over the two; a pair is flagged when the score reaches the threshold and the shared
-code is long enough to mean something (MIN_TOKENS tokens), so a one-line function written
-alike by two students flags nobody. Pairs are found through an inverted index of fingerprints:
-only answers sharing a fingerprint are compared, which keeps 1,000 students to seconds.
+code is long enough to mean something (MIN_TOKENS characters of filtered code), so a one-line
+function written alike by two students flags nobody. One sparse product counts the
+fingerprints every pair shares, and only pairs sharing PREFILTER of them are scored.
 """
 import csv
 import functools
