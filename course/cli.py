@@ -1,4 +1,4 @@
-"""Grader side: the instructor's command line: `python -m course {release,grade,report,export,html,demo}`."""
+"""Grader side: the instructor's command line: `python -m course {release,grade,report,export,html,similarity,demo}`."""
 import argparse
 import os
 import sys
@@ -63,6 +63,16 @@ def main(argv=None):
     htm.add_argument("notebooks", nargs="+", help="notebook files")
     htm.add_argument("--out", help="folder for the pages (default: beside each notebook)")
 
+    sim = commands.add_parser("similarity", help="pairs of students whose answers are alike, "
+                                                 "per graded function (instructors only)")
+    sim.add_argument("assignments", nargs="*", help="default: every assignment graded")
+    sim.add_argument("--out", help="the course folder that was graded; reads OUT/autograded, "
+                                   "writes OUT/similarity (default: the course itself)")
+    sim.add_argument("--from", dest="source_folder", metavar="FOLDER",
+                     help="read FOLDER/<student>/<assignment>/*.ipynb instead of OUT/autograded")
+    sim.add_argument("--threshold", type=float, help="score that flags a pair (default 0.92)")
+    sim.add_argument("--jobs", type=int, help="processes comparing at once (default: one per core)")
+
     demo = commands.add_parser("demo", help="release, grade a sample cohort, show the results")
     demo.add_argument("--out", default=str(ROOT / "demo-output"))
 
@@ -95,6 +105,13 @@ def main(argv=None):
         from .equations import export_html
         for path in args.notebooks:
             print(export_html(path, args.out))
+        return 0
+    if args.command == "similarity":
+        from . import similarity
+        written = similarity.run(args.assignments, out=args.out, source_folder=args.source_folder,
+                                 threshold=args.threshold or similarity.THRESHOLD, jobs=args.jobs)
+        for assignment, (csv_path, html_path, flagged) in written.items():
+            print(f"{assignment}: {flagged} pairs flagged: {csv_path}, {html_path}")
         return 0
     if args.command == "demo":
         from . import demo
