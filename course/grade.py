@@ -66,6 +66,8 @@ def grade(submitted, out=None, names=None, timeout=None, jobs=None, sandbox="aut
     book = Gradebook(db_url, api.coursedir.course_id)  # one session for the whole run
     try:
         duedates = {name: _duedate(book, name) for name in names}
+        for student in students:  # in the gradebook (and its exports) even with nothing graded
+            book.update_or_create_student(student)
         todo, done = _unfinished(book, db_url, ledger, names, students, submitted, master_files,
                                  settings, duedates, force)
         if done:

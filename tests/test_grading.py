@@ -165,3 +165,10 @@ def test_a_feedback_page_in_a_browser_shows_score_and_message_but_no_hidden_test
     assert not [line for line in hidden_lines() if line in text]
     # Equations are drawn on the grader (course/equations.py): MathML in the page, no TeX left.
     assert proc.stdout.count("<math") > 5 and "$$" not in text
+
+
+def test_a_student_with_nothing_graded_is_in_the_gradebook(graded):
+    """Registered from their folder, so that exports to an LMS (course export) list them."""
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{graded.out / 'gradebook.db'}") as book:
+        assert "absent" in {s.id for s in book.students}
