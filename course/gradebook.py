@@ -12,6 +12,8 @@ instructor's gradebook says now: a score changed by hand in formgrader replaces 
 autograder's, and a written answer (an nbgrader task cell) has a score only once a person
 has given it one.
 """
+import functools
+
 from nbgrader.api import Gradebook, MissingEntry
 
 
@@ -86,40 +88,40 @@ def _is_task(grade):
     return grade.cell.type == "TaskCell"
 
 
-def _submission(gradebook, assignment, student):
-    try:
-        return gradebook.find_submission(assignment, student)
-    except MissingEntry:
-        return None
+def of_a_submission(empty):
+    """Decorator: `reader(submission)` becomes `reader(db_url, assignment, student,
+    gradebook=None)`, which finds the submission in `gradebook` (an open Gradebook of `db_url`,
+    or one opened for the call) and returns `empty()` when there is none."""
+    def wrap(reader):
+        @functools.wraps(reader)
+        def read(db_url, assignment, student, gradebook=None):
+            if gradebook is None:
+                with Gradebook(db_url) as gradebook:
+                    return read(db_url, assignment, student, gradebook)
+            try:
+                submission = gradebook.find_submission(assignment, student)
+            except MissingEntry:
+                return empty()
+            return reader(submission)
+        return read
+    return wrap
 
 
-def scores(db_url, assignment, student, gradebook=None):
+@of_a_submission(dict)
+def scores(submission):
     """{(notebook, grade_id): autograder's score} of the code cells of one submission; {} if
-    there is none. Scores changed by hand are left out: they do not make a submission new.
-
-    gradebook: an open Gradebook of `db_url` to use instead of opening one."""
-    if gradebook is None:
-        with Gradebook(db_url) as gradebook:
-            return scores(db_url, assignment, student, gradebook)
-    submission = _submission(gradebook, assignment, student)
-    if submission is None:
-        return {}
+    there is none. Scores changed by hand are left out: they do not make a submission new."""
     return {(nb.name, g.name): float(g.auto_score or 0.0)
             for nb in submission.notebooks for g in nb.grades if g.cell_type == "code"}
 
 
-def final(db_url, assignment, student, gradebook=None):
+@of_a_submission(dict)
+def final(submission):
     """{(notebook, grade_id): (points or None, changed by hand)} of every graded cell of one
     submission as the gradebook holds it now; {} if there is none.
 
     A manual score (plus extra credit) replaces the autograder's, as in nbgrader's totals. A
     written answer's points are None until someone has graded it."""
-    if gradebook is None:
-        with Gradebook(db_url) as gradebook:
-            return final(db_url, assignment, student, gradebook)
-    submission = _submission(gradebook, assignment, student)
-    if submission is None:
-        return {}
     found = {}
     for nb in submission.notebooks:
         for g in nb.grades:
@@ -129,29 +131,19 @@ def final(db_url, assignment, student, gradebook=None):
     return found
 
 
-def lateness(db_url, assignment, student, gradebook=None):
+@of_a_submission(lambda: (0.0, 0.0))
+def lateness(submission):
     """(seconds past the due date, late penalty in points) of one submission, as nbgrader's
     autograde and its late-submission plugin recorded them; (0, 0) when on time or absent."""
-    if gradebook is None:
-        with Gradebook(db_url) as gradebook:
-            return lateness(db_url, assignment, student, gradebook)
-    submission = _submission(gradebook, assignment, student)
-    if submission is None:
-        return 0.0, 0.0
     penalty = sum(float(nb.late_submission_penalty or 0.0) for nb in submission.notebooks)
     return float(submission.total_seconds_late or 0.0), penalty
 
 
-def by_hand(db_url, assignment, student, gradebook=None):
+@of_a_submission(list)
+def by_hand(submission):
     """Everything a person has put into one submission's grades, as a sorted list of lists:
     manual scores, extra credit and comments. It changes exactly when a feedback page made
     before it has become out of date."""
-    if gradebook is None:
-        with Gradebook(db_url) as gradebook:
-            return by_hand(db_url, assignment, student, gradebook)
-    submission = _submission(gradebook, assignment, student)
-    if submission is None:
-        return []
     marks = []
     for nb in submission.notebooks:
         marks += [[nb.name, g.name, g.manual_score, g.extra_credit] for g in nb.grades

@@ -297,21 +297,28 @@ def check_jacobian(name, ns):
     restored afterwards. Raises checking.CheckFailure; when several cases fail, the failure
     raised is the first that names a known mistake, else the first.
     """
+    on_every_network(ns, lambda case: check_case(name, ns, *case), lambda: check_hard_case(name, ns),
+                     [message for message, _ in mistakes(name)])
+
+
+def on_every_network(ns, check, check_hard, messages):
+    """Run check(case) for every case of CASES, then, if all passed, check_hard(), with the
+    notebook's weights and biases put back afterwards. When several cases fail, raise the
+    first failure that names one of `messages` (known mistakes), else the first."""
     missing = object()
     saved = {p: ns.get(p, missing) for p in PARAMETERS}
     failures = []
     try:
         for case in CASES:
             try:
-                check_case(name, ns, *case)
+                check(case)
             except checking.CheckFailure as failure:
                 failures.append(failure)
         if not failures:
-            check_hard_case(name, ns)
+            check_hard()
     finally:
         checking.restore(ns, saved, missing)
     if failures:
-        messages = [message for message, _ in mistakes(name)]
         named = [f for f in failures if any(m in str(f) for m in messages)]
         raise (named or failures)[0]
 
@@ -680,23 +687,8 @@ def check_sweep_case(ns, seed, n1, n2, n):
 def check_sweep(ns):
     """Check all_jacobians on every case of CASES, then on the HARD case. When several cases
     fail, the failure raised is the first that names a known mistake, else the first."""
-    missing = object()
-    saved = {p: ns.get(p, missing) for p in PARAMETERS}
-    failures = []
-    try:
-        for case in CASES:
-            try:
-                check_sweep_case(ns, *case)
-            except checking.CheckFailure as failure:
-                failures.append(failure)
-        if not failures:
-            check_sweep_hard(ns)
-    finally:
-        checking.restore(ns, saved, missing)
-    if failures:
-        messages = hidden_mistakes(SWEEP)[:-1]
-        named = [f for f in failures if any(m in str(f) for m in messages)]
-        raise (named or failures)[0]
+    on_every_network(ns, lambda case: check_sweep_case(ns, *case), lambda: check_sweep_hard(ns),
+                     hidden_mistakes(SWEEP)[:-1])
 
 
 def check_sweep_hard(ns):
