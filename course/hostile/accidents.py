@@ -3,13 +3,13 @@ loops, a dying kernel, damaged or missing files."""
 import nbformat
 
 from .. import cohort
-from .base import Student, answers, cell, edit, wrong_source
+from .base import Student, answers, attacked, cell, edit, wrong_source
 
 
 def broken(assignment, nb_name):
     """Accidents: a syntax error, loops, a dying kernel, damaged or missing files."""
     best = cohort.perfect(assignment, nb_name)
-    first, second = answers(best)[:2]
+    first, second = attacked(assignment, best)
     source = cell(best, first).source
     test = f"test_{first}"
     wrong = cohort.substitute(best, {first: wrong_source(assignment, first)})

@@ -5,7 +5,7 @@ import copy
 import nbformat
 
 from .. import cohort
-from .base import Student, answers, cell, edit, wrong_source
+from .base import Student, answers, attacked, cell, edit, wrong_source
 
 # Cheats: each keeps a wrong answer and tries to make the checks pass anyway.
 REBIND_NUMPY = """
@@ -68,7 +68,7 @@ except OSError:
 def adversarial(assignment, nb_name, port):
     """Cheats and resource abuses; `port` is a loopback service the cheats try to reach."""
     best = cohort.perfect(assignment, nb_name)
-    first, second = answers(best)[:2]
+    first, second = attacked(assignment, best)
     wrong, right = wrong_source(assignment, first), cell(best, first).source
     right_second = cell(best, second).source
 

@@ -10,7 +10,7 @@ one touched, so the leavers and victims keep full marks and the copiers lose tha
 points, whatever the order of grading.
 """
 from .. import cohort
-from .base import Student, answers, cell, wrong_source
+from .base import Student, answers, attacked, cell, wrong_source
 
 STASHES = ["/tmp/.stash/answer.py", "/dev/shm/answer.py", "{mpl}/answer.py", "/answer.py",
            "/dev/answer.py", "/tmp/answer.py"]
@@ -74,7 +74,7 @@ if _found:
 def leftovers(assignment, nb_name, copies=3, victims=4):
     """Leavers, then copiers, then victims of `assignment`, named so that name order is that."""
     best = cohort.perfect(assignment, nb_name)
-    first, second = answers(best)[:2]
+    first, second = attacked(assignment, best)
     right, wrong = cell(best, first).source, wrong_source(assignment, first)
     right_second = cell(best, second).source
     leave = LEAVE.format(answer=right, places=STASHES, key=SYSV_KEY)
