@@ -3,7 +3,7 @@ loops, a dying kernel, damaged or missing files."""
 import nbformat
 
 from .. import cohort
-from .base import Student, answers, attacked, cell, edit, wrong_source
+from .base import Student, attacked, cell, edit, wrong_source
 
 
 def broken(assignment, nb_name):

@@ -5,7 +5,7 @@ import copy
 import nbformat
 
 from .. import cohort
-from .base import Student, answers, attacked, cell, edit, wrong_source
+from .base import Student, attacked, cell, edit, wrong_source
 
 # Cheats: each keeps a wrong answer and tries to make the checks pass anyway.
 REBIND_NUMPY = """

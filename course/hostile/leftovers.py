@@ -10,7 +10,7 @@ one touched, so the leavers and victims keep full marks and the copiers lose tha
 points, whatever the order of grading.
 """
 from .. import cohort
-from .base import Student, answers, attacked, cell, wrong_source
+from .base import Student, attacked, cell, wrong_source
 
 STASHES = ["/tmp/.stash/answer.py", "/dev/shm/answer.py", "{mpl}/answer.py", "/answer.py",
            "/dev/answer.py", "/tmp/answer.py"]
